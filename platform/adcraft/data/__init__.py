@@ -1,0 +1,1 @@
+"""Tables, loaders for real formats and the synthetic shop; all polars, no Ray."""

@@ -1,0 +1,1 @@
+"""Shopper profiles and item features, built with polars; no Ray needed."""
