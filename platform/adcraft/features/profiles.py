@@ -131,7 +131,11 @@ def build_profiles(
         n_purchases=(pl.col("event_type") == "purchase").sum().cast(pl.Int64),
         last_seen=pl.col("ts").max(),
     )
-    engaged = weighted.filter(pl.col("event_type") != "view").drop_nulls("price")
+    # Prices of what the shopper engaged with beyond a view; views alone if that is all.
+    beyond_view = pl.col("event_type") != "view"
+    engaged = weighted.drop_nulls("price").filter(
+        beyond_view | (beyond_view.sum().over("shopper_id") == 0)
+    )
     price = engaged.group_by("shopper_id").agg(
         low=pl.col("price").quantile(0.25),
         median=pl.col("price").median(),

@@ -90,9 +90,11 @@ def simulate_sessions(
 
     parts = [
         (session, vp, np.full(len(session), _CODE["view"]), view_ts),
-        (session[clicked], vp[clicked], np.full(clicked.sum(), _CODE["click"]), view_ts[clicked] + 4),
-        (session[carted], vp[carted], np.full(carted.sum(), _CODE["cart"]), view_ts[carted] + 9),
-        (session[bought], vp[bought], np.full(bought.sum(), _CODE["purchase"]), view_ts[bought] + 12),
+        *(
+            (session[mask], vp[mask], np.full(mask.sum(), _CODE[kind]), view_ts[mask] + delay)
+            for mask, kind, delay in ((clicked, "click", 4), (carted, "cart", 9),
+                                      (bought, "purchase", 12))
+        ),
     ]
     sidx = np.flatnonzero(searches)
     parts.append((sidx, np.full(len(sidx), -1), np.full(len(sidx), _CODE["search"]), start[sidx]))

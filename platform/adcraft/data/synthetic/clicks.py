@@ -29,7 +29,10 @@ COPY_NEUTRAL_TRUE = 0.15  # true, the shopper does not care
 COPY_DISLIKED_TRUE = -0.4  # true, and the shopper dislikes it
 COPY_UNSUPPORTED = -1.0  # not backed by the product's facts
 
-_PRICE = re.compile(r"(?:€|£|\$|\bEUR\s?)\s?(\d+(?:[.,]\d{1,2})?)|(\d+(?:[.,]\d{1,2})?)\s?(?:€|EUR\b|euros?\b)")
+_AMOUNT = r"(\d+(?:[.,]\d{1,2})?)"
+_PRICE = re.compile(
+    rf"(?:€|£|\$|\bEUR\s?)\s?{_AMOUNT}|{_AMOUNT}\s?(?:€|EUR\b|euros?\b)"
+)
 
 
 @dataclass(frozen=True)

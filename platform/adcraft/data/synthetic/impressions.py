@@ -85,8 +85,9 @@ def log_impressions(
     })
     truth = pl.DataFrame({"impression_id": ids, "p_click": p_click, "p_convert": p_convert})
     copy = pl.DataFrame(
-        [{"variant_id": vid, "product_id": r["product_id"], "kind": "ad_copy", "locale": "en-GB", "text": text,
-          "source": "template"} for r, vs in zip(rows, variants) for vid, text in vs]
+        [{"variant_id": vid, "product_id": r["product_id"], "kind": "ad_copy", "locale": "en-GB",
+          "text": text, "source": "template"}
+         for r, vs in zip(rows, variants) for vid, text in vs]
     )
     return (
         conform(impressions, "impressions", "synthetic"),

@@ -1,0 +1,41 @@
+# adcraft: the commands the README promises. Everything installs itself on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export MLFLOW_DISABLE_TELEMETRY := true
+
+.PHONY: setup fetch demo test bench lint clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# torch first and pinned: pip takes the CPU build on disk here, CUDA on a GPU machine
+	$(VENV)/bin/pip install --quiet torch==2.13.0
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP) fetch  ## create .venv, install the project, fetch what the defaults need
+
+fetch: $(STAMP)  ## fetch default data and models into .adcraft/cache (once)
+	$(PY) -m pipelines.fetch
+
+demo: setup  ## build the synthetic shop, ingest it and the OBD sample, build features
+	$(PY) -m pipelines.demo
+
+test: setup  ## run the test suite
+	$(PY) -m pytest
+
+bench: setup  ## benchmarks: ratios measured side by side, printed
+	$(PY) -m bench.features_polars_vs_pandas
+
+lint: $(STAMP)  ## ruff
+	$(VENV)/bin/ruff check platform pipelines serve_apps tests bench
+
+clean:  ## remove built data (keeps .venv and the download cache)
+	rm -rf .adcraft/data

@@ -1,0 +1,73 @@
+"""Readable summaries of datasets and features for the terminal."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from adcraft.features.profiles import profile_for
+
+
+def table_summary(tables: dict[str, pl.DataFrame]) -> str:
+    lines = []
+    for name, df in tables.items():
+        extra = ""
+        if name == "events" and df.height:
+            counts = df.group_by("event_type").len().sort("event_type")
+            extra = "  " + ", ".join(f"{r['event_type']} {r['len']:,}" for r in counts.to_dicts())
+            extra += f"  ({df['ts'].min():%Y-%m-%d} .. {df['ts'].max():%Y-%m-%d})"
+        if name == "impressions" and df.height:
+            extra = f"  CTR {df['clicked'].mean():.2%}"
+            if df["converted"].null_count() < df.height:
+                extra += f", conversion {df['converted'].mean():.2%}"
+        lines.append(f"  {name:<16}{df.height:>12,} rows{extra}")
+    return "\n".join(lines)
+
+
+def contrasting_shoppers(profiles: pl.DataFrame, n: int = 3) -> list[str]:
+    """Active shoppers whose top categories differ, so the summary shows a range."""
+    ranked = (
+        profiles.filter(pl.col("liked_attributes").list.len() > 0)
+        .with_columns(top=pl.col("categories").list.first().struct.field("name"))
+        .sort(["n_purchases", "shopper_id"], descending=[True, False])
+        .unique("top", keep="first", maintain_order=True)
+    )
+    return ranked["shopper_id"].head(n).to_list()
+
+
+def profile_cards(profiles: pl.DataFrame, shopper_ids: list[str]) -> str:
+    cards = [profile_for(profiles, sid).describe() for sid in [*shopper_ids, "(a new visitor)"]]
+    return "\n\n".join(cards)
+
+
+def truth_check(profiles: pl.DataFrame, tastes: pl.DataFrame, active: int = 50) -> str:
+    """How well profiles recover the synthetic shop's hidden tastes. Precision counts
+    only attributes that are product facts (generic aspects like "fit" have no truth)."""
+    facts = list(set(tastes["liked"].explode().drop_nulls())
+                 | set(tastes["disliked"].explode().drop_nulls()))
+    joined = profiles.join(tastes, on="shopper_id").with_columns(
+        top_ok=pl.col("categories").list.first().struct.field("name")
+        == pl.col("category_weights").list.first().struct.field("category"),
+        reviewed=pl.col("liked_attributes").list.len() + pl.col("disliked_attributes").list.len()
+        > 0,
+    )
+
+    def agreement(found: str, true: str) -> tuple[float, float]:
+        stated = joined.select(
+            hit=pl.col(found).list.set_intersection(true).list.len().sum(),
+            said=pl.col(found).list.eval(pl.element().is_in(facts)).list.sum().sum(),
+            truth=pl.col(true).list.len().filter(joined["reviewed"]).sum(),
+        ).row(0, named=True)
+        precision = stated["hit"] / stated["said"] if stated["said"] else float("nan")
+        recall = stated["hit"] / stated["truth"] if stated["truth"] else float("nan")
+        return precision, recall
+
+    busy = joined.filter(pl.col("n_events") >= active)
+    like_p, like_r = agreement("liked_attributes", "liked")
+    dis_p, dis_r = agreement("disliked_attributes", "disliked")
+    return (
+        f"  top category = hidden favourite: {joined['top_ok'].mean():.1%} of {joined.height:,} "
+        f"shoppers; {busy['top_ok'].mean():.1%} of the {busy.height:,} with >= {active} events\n"
+        f"  liked attributes:    precision {like_p:.1%}, recall {like_r:.1%} "
+        f"(over the {joined['reviewed'].sum():,} shoppers with reviews)\n"
+        f"  disliked attributes: precision {dis_p:.1%}, recall {dis_r:.1%}"
+    )
