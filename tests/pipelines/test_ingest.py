@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import polars as pl
+
 from adcraft.data.io import read_tables
 from adcraft.data.schemas import SCHEMAS
-
 from pipelines import build_features, ingest
 
 

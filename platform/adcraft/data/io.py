@@ -61,19 +61,27 @@ def read_jsonl(path: str | Path, fields: Mapping[str, JsonType]) -> Iterator[tup
     path = Path(path)
     if not path.is_file():
         raise DataError(path, "file not found")
-    opened = gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(
-        encoding="utf-8"
-    )
-    with opened as handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise DataError(path, f"not valid JSON ({exc.msg})", line=number) from exc
-            check_fields(obj, fields, path, number)
-            yield number, obj
+    opened = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    number = 0
+    try:
+        with opened as handle:
+            # Bytes, decoded line by line, so an encoding error names its own line.
+            for number, data in enumerate(handle, start=1):
+                try:
+                    text = data.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                    line=number) from exc
+                if not text.strip():
+                    continue
+                try:
+                    obj = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise DataError(path, f"not valid JSON ({exc.msg})", line=number) from exc
+                check_fields(obj, fields, path, number)
+                yield number, obj
+    except (OSError, EOFError) as exc:  # a broken .gz
+        raise DataError(path, f"cannot be read ({exc})", line=number + 1) from exc
 
 
 def read_csv_columns(
@@ -128,7 +136,10 @@ def cast_text_columns(
             raise DataError(path, f"missing column (found: {raw.columns})", field=name)
     out = {}
     for name, dtype in columns.items():
-        text = raw.get_column(name).cast(pl.String).str.strip_chars()
+        try:
+            text = raw.get_column(name).cast(pl.String).str.strip_chars()
+        except pl.exceptions.PolarsError as exc:  # e.g. a nested Parquet column
+            raise DataError(path, f"cannot be read as text ({exc})", field=name) from exc
         cast = text.cast(dtype, strict=False)
         bad = cast.is_null() & text.is_not_null() & (text != "")
         if bad.any():

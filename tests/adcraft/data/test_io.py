@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+
 from adcraft.data.errors import DataError
 from adcraft.data.io import read_csv_columns, read_jsonl, read_tables, write_tables
 from adcraft.data.schemas import SCHEMAS, conform

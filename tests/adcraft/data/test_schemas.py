@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+
 from adcraft.data.errors import DataError
 from adcraft.data.schemas import SCHEMAS, conform, empty, facts_dict
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
+
 from adcraft.data.schemas import conform
 
 AS_OF = datetime(2026, 10, 31, tzinfo=UTC)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import polars as pl
+
 from adcraft.features.aspects import review_aspects, review_sentences
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+
 from adcraft.data.schemas import conform
 from adcraft.features.items import PRIOR_STRENGTH, build_item_features
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from adcraft.data.synthetic import build_shop
 from adcraft.features.profiles import (
     EVENT_WEIGHTS,
@@ -13,7 +14,6 @@ from adcraft.features.profiles import (
 )
 from adcraft.report import truth_check
 from adcraft.settings import ShopSettings
-
 from tests.adcraft.features.conftest import AS_OF
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+
 from adcraft.data.schemas import SCHEMAS
 from adcraft.data.synthetic import build_shop, copy_variants
 from adcraft.settings import ShopSettings

@@ -1,0 +1,164 @@
+"""Any shop's product catalogue (CSV or Parquet) through a column mapping, so a new
+catalogue needs a few lines of mapping rather than a new loader."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+from pydantic import BaseModel, model_validator
+
+from adcraft.data.errors import DataError
+from adcraft.data.io import cast_text_columns, read_csv_columns, text_line
+from adcraft.data.schemas import conform
+
+# A lowercase letter running straight into an uppercase one: scraped bullet lists whose
+# line breaks were dropped ("TSA lockOne handle").
+_JOIN = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def split_run_together(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """Put ". " where a sentence runs into the next ("lockOne" -> "lock. One"), except
+    inside words of `keep`: camel-cased names such as the brands "DressBerry", "SoftFoam"."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match[0]
+        cuts = [m.start() for m in _JOIN.finditer(word)]
+        if not cuts:
+            return word
+        inside = {
+            i
+            for name in keep
+            if name in word
+            for start in (m.start() for m in re.finditer(re.escape(name), word))
+            for i in range(start + 1, start + len(name))
+        }
+        pieces, last = [], 0
+        for cut in cuts:
+            if cut not in inside:
+                pieces.append(word[last:cut])
+                last = cut
+        return ". ".join([*pieces, word[last:]])
+
+    return _WORD.sub(fix, text)
+
+
+def _camel_words(df: pl.DataFrame, columns: list[str]) -> frozenset[str]:
+    """Camel-cased words of the catalogue's own names (brands, titles), kept whole."""
+    words = set()
+    for name in columns:
+        for text in df.get_column(name).drop_nulls().unique().to_list():
+            words.update(w for w in _WORD.findall(text) if _JOIN.search(w))
+    return frozenset(words)
+
+
+class CatalogueMapping(BaseModel):
+    """Which source column feeds which product field; None leaves the field null."""
+
+    product_id: str
+    title: str | None = None
+    description: str | None = None
+    brand: str | None = None
+    price: str | None = None
+    currency: str | None = None  # a column holding the currency code
+    currency_code: str | None = None  # or one code for the whole file, e.g. "INR"
+    category: list[str] = []  # columns whose values form the category path, in order
+    attributes: dict[str, str] = {}  # fact name -> column
+    fix_run_together: bool = False  # split "lockOne" into "lock. One" in descriptions
+
+    @model_validator(mode="after")
+    def _one_currency(self) -> CatalogueMapping:
+        if self.currency and self.currency_code:
+            raise ValueError("give either a currency column or a currency_code, not both")
+        return self
+
+    def columns(self) -> list[str]:
+        """Every source column the mapping reads, once each, in mapping order."""
+        named = [self.product_id, self.title, self.description, self.brand, self.price,
+                 self.currency, *self.category, *self.attributes.values()]
+        return list(dict.fromkeys(c for c in named if c is not None))
+
+
+MYNTRA = CatalogueMapping(
+    product_id="Product_ID",
+    title="Product_Name",
+    description="Description",
+    brand="Product_Brand",
+    price="Price",
+    currency_code="INR",
+    category=["Gender"],
+    attributes={"gender": "Gender", "colour": "Primary_Color"},
+    fix_run_together=True,
+)
+
+
+def _read(path: Path, mapping: CatalogueMapping) -> tuple[pl.DataFrame, int | None]:
+    """The mapped columns, stripped and typed; and the header lines (None for Parquet)."""
+    types = {c: pl.String for c in mapping.columns()}
+    if mapping.price:
+        types[mapping.price] = pl.Float64
+    if path.suffix.lower() == ".parquet":
+        if not path.is_file():
+            raise DataError(path, "file not found")
+        try:
+            raw = pl.read_parquet(path)
+        except pl.exceptions.PolarsError as exc:
+            raise DataError(path, f"not a readable Parquet file ({exc})") from exc
+        return cast_text_columns(raw, types, path, header_lines=None), None
+    return read_csv_columns(path, types), 1
+
+
+def load_catalogue(path: str | Path, mapping: CatalogueMapping) -> dict[str, pl.DataFrame]:
+    """``products`` from a catalogue file; empty values become null."""
+    path = Path(path)
+    df, header_lines = _read(path, mapping)
+    df = df.with_columns(
+        pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)).name.keep()
+    )
+    ids = df.get_column(mapping.product_id)
+    dup = ids.is_duplicated() & ~ids.is_first_distinct() & ids.is_not_null()
+    if dup.any():
+        row = int(dup.arg_true()[0])
+        line = None
+        if header_lines is not None:  # re-read as text for the line: quoted fields span lines
+            line = text_line(pl.read_csv(path, infer_schema=False, n_rows=row), row)
+        raise DataError(path, f"duplicate product_id {ids[row]!r}", row=row + 1, line=line,
+                        field=mapping.product_id)
+
+    def column(name: str | None, dtype: pl.DataType = pl.String) -> pl.Expr:
+        return pl.col(name) if name else pl.lit(None, dtype=dtype)
+
+    description = column(mapping.description)
+    if mapping.fix_run_together and mapping.description:
+        keep = _camel_words(df, [c for c in (mapping.brand, mapping.title) if c])
+        description = description.map_elements(
+            lambda text: split_run_together(text, keep), return_dtype=pl.String
+        )
+    if mapping.category:
+        category = pl.concat_list(mapping.category).list.drop_nulls()
+        category = pl.when(category.list.len() > 0).then(category)
+    else:
+        category = pl.lit(None, dtype=pl.List(pl.String))
+    facts = [pl.struct(pl.lit(name).alias("name"), pl.col(col).alias("value"))
+             for name, col in mapping.attributes.items()]
+    if facts:
+        attributes = pl.concat_list(facts).list.eval(
+            pl.element().filter(pl.element().struct.field("value").is_not_null())
+        )
+    else:
+        attributes = pl.lit(None, dtype=pl.List(pl.Struct({"name": pl.String,
+                                                           "value": pl.String})))
+    products = df.select(
+        pl.col(mapping.product_id).alias("product_id"),
+        column(mapping.title).alias("title"),
+        description.alias("description"),
+        category.alias("category_path"),
+        column(mapping.brand).alias("brand"),
+        column(mapping.price, pl.Float64).alias("price"),
+        (pl.lit(mapping.currency_code) if mapping.currency_code else column(mapping.currency))
+        .alias("currency"),
+        attributes.alias("attributes"),
+    )
+    return {"products": conform(products, "products", str(path))}
