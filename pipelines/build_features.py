@@ -18,7 +18,6 @@ from adcraft.data.sources import dataset_dir
 from adcraft.features.build import build_features
 from adcraft.report import contrasting_shoppers, profile_cards
 from adcraft.settings import get_settings
-
 from pipelines._common import start_job
 
 log = logging.getLogger("pipelines.build_features")

@@ -20,7 +20,6 @@ from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.report import contrasting_shoppers, profile_cards, table_summary, truth_check
 from adcraft.settings import get_settings
-
 from pipelines import build_features, fetch, ingest
 from pipelines._common import start_job
 

@@ -12,7 +12,6 @@ import logging
 
 from adcraft.data.obd import fetch_obd
 from adcraft.settings import get_settings
-
 from pipelines._common import start_job
 
 log = logging.getLogger("pipelines.fetch")

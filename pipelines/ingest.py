@@ -24,7 +24,6 @@ from adcraft.data.io import write_tables
 from adcraft.data.sources import SOURCES, dataset_dir, load_source
 from adcraft.report import table_summary
 from adcraft.settings import get_settings
-
 from pipelines._common import start_job
 
 log = logging.getLogger("pipelines.ingest")
