@@ -20,3 +20,31 @@ def shared_data() -> Path:
         pytest.skip("../shared/data is absent: real-data tests need the shared evaluation data "
                     "beside the repo")
     return folder
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    """One real local Ray for the whole session (2 CPUs), shut down at the end."""
+    import ray
+
+    ray.init(address="local", num_cpus=2, log_to_driver=False, configure_logging=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A fresh ADCRAFT_HOME (data, MLflow store, Ray results) with a small shop; the
+    download cache is the project's, so tests do not fetch the OBD wheel again."""
+    project_cache = get_settings().cache_dir.resolve()
+    monkeypatch.setenv("ADCRAFT_HOME", str(tmp_path))
+    monkeypatch.setenv("ADCRAFT_CACHE_DIR", str(project_cache))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    for key, value in SMALL_SHOP.items():
+        monkeypatch.setenv(f"ADCRAFT_SHOP__{key.upper()}", str(value))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+SMALL_SHOP = {"n_products": 200, "n_shoppers": 300, "n_events": 20_000, "n_impressions": 6_000}

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     embedder_model_dir: Path | None = Field(
         None, description="local sentence-transformers folder; cache/models/all-minilm-l6-v2"
     )
+    mlflow_tracking_uri: str | None = Field(
+        None, description="MLflow server or database; default sqlite under home/mlflow"
+    )
     shared_data_dir: Path = Field(
         Path("../shared/data"), description="real evaluation data, when present"
     )

@@ -1,0 +1,1 @@
+"""Prompts, guardrails and copy scoring; importable without Ray."""

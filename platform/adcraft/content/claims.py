@@ -1,0 +1,83 @@
+"""What a piece of copy claims about a product, read against the catalogue's own facts.
+
+The vocabulary is every short fact value and brand in the catalogue, so it works for
+any shop without a hand-made list; a claim is a vocabulary term in the copy (whole
+words, longest match first). A claim is grounded when the product's own facts hold it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+MAX_TERM_WORDS = 4  # longer fact values are sentences (feature bullets), not claims
+MIN_TERM_CHARS = 3
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class CopyClaims:
+    terms: frozenset[str]  # fact values and brands the copy states
+    grounded: frozenset[str]  # ... that the product's facts hold
+    unsupported: frozenset[str]  # ... that they do not
+
+
+class FactVocabulary:
+    """Fact terms of a catalogue, and each product's own facts."""
+
+    def __init__(self, product_facts: dict[str, frozenset[str]]):
+        self.product_facts = product_facts
+        terms = sorted({t for facts in product_facts.values() for t in facts},
+                       key=len, reverse=True)
+        self._pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])"
+        ) if terms else None
+
+    @classmethod
+    def from_products(cls, products: pl.DataFrame) -> FactVocabulary:
+        facts = (
+            products.select(
+                "product_id",
+                terms=pl.concat_list(
+                    pl.col("attributes").list.eval(pl.element().struct.field("value")),
+                    pl.concat_list(pl.col("brand")),
+                ),
+            )
+            .explode("terms")
+            .drop_nulls("terms")
+            .with_columns(terms=pl.col("terms").str.to_lowercase().str.strip_chars())
+            .filter(
+                (pl.col("terms").str.len_chars() >= MIN_TERM_CHARS)
+                & (pl.col("terms").str.count_matches(r"\S+") <= MAX_TERM_WORDS)
+                & ~pl.col("terms").str.contains(r"^[\d.,\s]+$")
+            )
+            .group_by("product_id")
+            .agg(pl.col("terms").unique())
+        )
+        by_product = {pid: frozenset(terms) for pid, terms in facts.iter_rows()}
+        for pid in products["product_id"]:
+            by_product.setdefault(pid, frozenset())
+        return cls(by_product)
+
+    def find(self, text: str | None) -> frozenset[str]:
+        """Vocabulary terms stated in `text`."""
+        if not text or self._pattern is None:
+            return frozenset()
+        return frozenset(self._pattern.findall(normalise(text)))
+
+    def claims(self, text: str | None, product_id: str) -> CopyClaims:
+        terms = self.find(text)
+        facts = self.product_facts.get(product_id, frozenset())
+        return CopyClaims(terms, terms & facts, terms - facts)
+
+
+def mentions(terms: Iterable[str], wanted: Iterable[str]) -> int:
+    """How many of `wanted` (e.g. a profile's liked attributes) are among `terms`."""
+    wanted = {normalise(w) for w in wanted}
+    return len(wanted.intersection(terms))

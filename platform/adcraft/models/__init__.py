@@ -1,0 +1,1 @@
+"""Models: conversion (XGBoost), later the embedder, retrieval and the copy generator."""
