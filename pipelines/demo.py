@@ -4,8 +4,10 @@
   2. build and ingest the synthetic shop
   3. ingest the Open Bandit Dataset sample (real logs)
   4. build shopper profiles and item features for both
-  5. print what came out: tables, how well profiles recover the shop's hidden tastes,
-     and a few shopper profiles
+  5. tune the conversion model (Ray Tune + XGBoost), register it in MLflow and promote it
+     through the gate
+  6. print what came out: tables, how well profiles recover the shop's hidden tastes,
+     a few shopper profiles, and the conversion model's champion
 
     python -m pipelines.demo           (what `make demo` runs)
 """
@@ -15,30 +17,46 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
-from adcraft.report import contrasting_shoppers, profile_cards, table_summary, truth_check
+from adcraft.registry import Registry
+from adcraft.report import (
+    champion_summary,
+    contrasting_shoppers,
+    profile_cards,
+    table_summary,
+    truth_check,
+)
 from adcraft.settings import get_settings
-from pipelines import build_features, fetch, ingest
+from pipelines import build_features, fetch, ingest, tune_conversion
 from pipelines._common import start_job
 
-STAGES = (
-    ("fetch defaults", lambda: fetch.main([])),
-    ("ingest synthetic shop", lambda: ingest.main(["synthetic"])),
-    ("ingest Open Bandit sample", lambda: ingest.main(["obd"])),
-    ("features: synthetic", lambda: build_features.main(["synthetic"])),
-    ("features: obd", lambda: build_features.main(["obd"])),
-)
+CONVERSION = "adcraft-conversion"
+
+def stages(args: argparse.Namespace) -> list[tuple[str, Callable[[], int | None]]]:
+    return [
+        ("fetch defaults", lambda: fetch.main([])),
+        ("ingest synthetic shop", lambda: ingest.main(["synthetic"])),
+        ("ingest Open Bandit sample", lambda: ingest.main(["obd"])),
+        ("features: synthetic", lambda: build_features.main(["synthetic"])),
+        ("features: obd", lambda: build_features.main(["obd"])),
+        ("tune + register conversion model",
+         lambda: tune_conversion.main(["--trials", str(args.trials)])),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trials", type=int, default=8, help="Ray Tune trials")
+    args = parser.parse_args(argv)
     start_job()
     timings = []
-    for number, (name, stage) in enumerate(STAGES, start=1):
-        print(f"\n== [{number}/{len(STAGES)}] {name}", flush=True)
+    plan = stages(args)
+    for number, (name, stage) in enumerate(plan, start=1):
+        print(f"\n== [{number}/{len(plan)}] {name}", flush=True)
         started = time.perf_counter()
         if stage():
             print(f"stage '{name}' failed", file=sys.stderr)
@@ -55,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Open Bandit Dataset sample (real ZOZOTOWN logs)\n" + table_summary(obd))
     print("\n== Do profiles recover the shop's hidden tastes?\n" + truth_check(profiles, tastes))
     print("\n== Shopper profiles\n" + profile_cards(profiles, contrasting_shoppers(profiles, 3)))
+    print("\n== Conversion model\n" + champion_summary(Registry(settings), CONVERSION))
     print("\n== Timings\n" + "\n".join(f"  {n:<28}{s:6.1f}s" for n, s in timings))
     print(f"\nEverything is under {settings.home.resolve()}; see README.md for what comes next.")
     return 0

@@ -28,6 +28,7 @@ from adcraft.data.sources import dataset_dir
 from adcraft.eval import classification_report
 from adcraft.eval.gate import Criterion, GateRule, decide
 from adcraft.eval.plots import calibration_figure, feature_importance_figure, roc_curve_figure
+from adcraft.features.training import split_fractions
 from adcraft.models.conversion import ConversionConfig, ConversionModel
 from adcraft.models.conversion_data import conversion_data
 from adcraft.models.conversion_pyfunc import MODEL_CODE, native_model, pyfunc_input
@@ -52,6 +53,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="an ingested dataset (synthetic and obd are ingested if missing)")
     p.add_argument("--campaign", help="only this campaign's impressions (OBD: all, men, women)")
     p.add_argument("--policy", help="only impressions logged by this policy (OBD: random, bts)")
+    p.add_argument("--test-share", type=float,
+                   help="share of the log (latest in time) held out for the test (default 0.15)")
     p.add_argument("--trials", type=int, default=8, help="number of Tune trials")
     p.add_argument("--cpus-per-trial", type=int, default=1, help="CPUs (XGBoost threads) each")
     p.add_argument("--max-rounds", type=int, default=300, help="boosting rounds at most")
@@ -76,7 +79,8 @@ class TuneConversionRecipe:
         folder = dataset_dir(self.args.dataset, self.settings) / "tables"
         if not folder.is_dir() and self.args.dataset in ("synthetic", "obd"):
             ingest.main([self.args.dataset])
-        self.data = conversion_data(read_tables(folder), self.args.campaign, self.args.policy)
+        self.data = conversion_data(read_tables(folder), self.args.campaign, self.args.policy,
+                                    split_fractions(self.args.test_share))
         log.info("rows: %s", self.data.describe())
         import ray
 
@@ -132,6 +136,7 @@ class TuneConversionRecipe:
         a, test = self.args, self.data.splits["test"]
         with self.registry.run(f"tune-{self.name}", tags={"dataset": a.dataset}) as run:
             mlflow.log_params({"dataset": a.dataset, "campaign": a.campaign, "policy": a.policy,
+                               "test_share": a.test_share,
                                "trials": self.result.trials, "scheduler": a.scheduler,
                                "best_rounds": self.result.best_rounds,
                                **self.result.best_config.model_dump(by_alias=True)})

@@ -71,3 +71,21 @@ def truth_check(profiles: pl.DataFrame, tastes: pl.DataFrame, active: int = 50) 
         f"(over the {joined['reviewed'].sum():,} shoppers with reviews)\n"
         f"  disliked attributes: precision {dis_p:.1%}, recall {dis_r:.1%}"
     )
+
+
+def champion_summary(registry, name: str) -> str:
+    """Which version holds `champion`, its test scores, and how to load it."""
+    from adcraft.registry import CHALLENGER, CHAMPION
+
+    version = registry.alias_version(name, CHAMPION)
+    if version is None:
+        return f"  {name}: no champion yet"
+    model_version = registry.client.get_model_version(name, str(version))
+    metrics = registry.client.get_run(model_version.run_id).data.metrics
+    scores = ", ".join(f"{k.removeprefix('test_')} {metrics[k]:.4f}" for k in
+                       ("test_auc", "test_log_loss", "test_ece", "test_convert_auc")
+                       if k in metrics)
+    return (f"  {name}@{CHAMPION} = v{version} (challenger v"
+            f"{registry.alias_version(name, CHALLENGER)}): {scores}\n"
+            f"  tracking: {registry.uri}\n"
+            f"  load it: mlflow.pyfunc.load_model('models:/{name}@{CHAMPION}')")
