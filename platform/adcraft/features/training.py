@@ -28,6 +28,17 @@ class FeatureSpec:
         return [*self.numeric, *self.categorical]
 
 
+def split_fractions(test_share: float | None = None) -> dict[str, float]:
+    """SPLITS with the test window resized to `test_share`, the rest scaled to fit."""
+    if test_share is None:
+        return dict(SPLITS)
+    if not 0 < test_share < 1:
+        raise ValueError(f"test share must be between 0 and 1, got {test_share}")
+    rest = {k: v for k, v in SPLITS.items() if k != "test"}
+    scale = (1 - test_share) / sum(rest.values())
+    return {**{k: v * scale for k, v in rest.items()}, "test": test_share}
+
+
 def time_split(frame: pl.DataFrame, fractions: dict[str, float] | None = None,
                ts: str = "ts") -> dict[str, pl.DataFrame]:
     """Consecutive slices in time order, sized by `fractions` (which sum to 1)."""
