@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mlflow
 from adcraft.registry import Registry
-
 from pipelines import evaluate_ope, ingest, tune_conversion
 
 

@@ -22,11 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
-import subprocess
-import sys
 import tempfile
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,6 +32,7 @@ from adcraft.data.errors import DataError
 from adcraft.data.io import read_csv_columns
 from adcraft.data.schemas import conform
 from adcraft.settings import get_settings
+from adcraft.wheels import download_wheel, extract
 
 log = logging.getLogger(__name__)
 
@@ -64,37 +61,11 @@ def fetch_obd(cache_dir: str | Path | None = None, version: str | None = None) -
         return target
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".obd-", dir=cache) as tmp:
-        download = Path(tmp) / "wheel"
-        log.info("downloading obp==%s from PyPI for the Open Bandit sample", version)
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                   f"obp=={version}", "-d", str(download), "--quiet"]
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            output = (result.stderr or result.stdout).strip()
-            hint = " (this Python has no pip)" if "No module named pip" in output else ""
-            raise RuntimeError(
-                f"could not download obp=={version} for the Open Bandit sample{hint} "
-                f"(`{' '.join(command)}` exited {result.returncode}): {output[-800:]}"
-            )
-        wheels = sorted(download.glob("obp-*.whl"))
-        if not wheels:
-            raise RuntimeError(f"pip downloaded no obp wheel into {download}")
+        wheel = download_wheel("obp", version, Path(tmp) / "wheel")
         staging = Path(tmp) / "obd"
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            members = [
-                m for m in wheel.namelist()
-                if m.startswith(WHEEL_PREFIX) and not m.endswith(("/", ".DS_Store"))
-            ]
-            for member in members:
-                relative = Path(member[len(WHEEL_PREFIX):])
-                if relative.is_absolute() or ".." in relative.parts:
-                    raise RuntimeError(f"{wheels[0].name}: unsafe path {member!r}")
-                out = staging / relative
-                out.parent.mkdir(parents=True, exist_ok=True)
-                with wheel.open(member) as src, out.open("wb") as dst:
-                    shutil.copyfileobj(src, dst)
+        members = extract(wheel, WHEEL_PREFIX, staging, skip=(".DS_Store",))
         if not _has_csvs(staging):
-            raise RuntimeError(f"{wheels[0].name} lacks the expected {WHEEL_PREFIX} CSV files")
+            raise RuntimeError(f"{wheel.name} lacks the expected {WHEEL_PREFIX} CSV files")
         if _has_csvs(target):  # another process finished first: keep its copy
             return target
         if target.exists():  # an incomplete folder: moved aside, deleted with the temp dir
@@ -105,7 +76,7 @@ def fetch_obd(cache_dir: str | Path | None = None, version: str | None = None) -
             if not _has_csvs(target):
                 raise
             return target
-        log.info("unpacked %d OBD files from %s into %s", len(members), wheels[0].name, target)
+        log.info("unpacked %d OBD files from %s into %s", len(members), wheel.name, target)
     return target
 
 
