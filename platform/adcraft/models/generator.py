@@ -1,0 +1,88 @@
+"""The copy generator: a local Hugging Face causal LM (SmolLM2-135M-Instruct by default,
+any instruct model folder in its place) that writes n sampled variants per chat prompt,
+many prompts per forward pass. Loads only from local folders, never from a hub."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import torch
+from pydantic import BaseModel, Field
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+
+class GenerationSettings(BaseModel):
+    max_new_tokens: int = Field(48, ge=1, le=1024)
+    temperature: float = Field(0.8, gt=0)
+    top_p: float = Field(0.95, gt=0, le=1)
+    repetition_penalty: float = Field(1.1, ge=1)
+    batch_prompts: int = Field(8, ge=1, description="prompts per forward pass")
+    seed: int = 7
+
+
+class CopyGenerator:
+    def __init__(self, model, tokenizer, device: str | None = None):
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        # decoder-only models must be padded on the left to generate in a batch
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, device: str | None = None) -> CopyGenerator:
+        folder = Path(folder)
+        if not (folder / "config.json").is_file():
+            raise FileNotFoundError(f"no model at {folder}: run `make fetch` (or point "
+                                    "ADCRAFT_GENERATOR_MODEL_DIR at a local model folder)")
+        started = time.perf_counter()
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
+        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=dtype)
+        log.info("generator %s loaded in %.1fs", folder.name, time.perf_counter() - started)
+        return cls(model, tokenizer, device)
+
+    def prompt_text(self, messages: list[dict]) -> str:
+        return self.tokenizer.apply_chat_template(messages, tokenize=False,
+                                                  add_generation_prompt=True)
+
+    @torch.inference_mode()
+    def generate(self, conversations: list[list[dict]], n: int = 4,
+                 settings: GenerationSettings | None = None) -> list[list[str]]:
+        """For each conversation (chat messages), `n` sampled completions."""
+        settings = settings or GenerationSettings()
+        torch.manual_seed(settings.seed)
+        out: list[list[str]] = []
+        for start in range(0, len(conversations), settings.batch_prompts):
+            chunk = conversations[start:start + settings.batch_prompts]
+            batch = self.tokenizer([self.prompt_text(c) for c in chunk], return_tensors="pt",
+                                   padding=True, add_special_tokens=False).to(self.device)
+            tokens = self.model.generate(
+                **batch, do_sample=True, num_return_sequences=n,
+                max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
+                top_p=settings.top_p, repetition_penalty=settings.repetition_penalty,
+                pad_token_id=self.tokenizer.pad_token_id,
+            )
+            new = tokens[:, batch["input_ids"].shape[1]:]
+            texts = [clean(t) for t in self.tokenizer.batch_decode(new, skip_special_tokens=True)]
+            out += [texts[i * n:(i + 1) * n] for i in range(len(chunk))]
+        return out
+
+
+def clean(text: str) -> str:
+    """The copy itself: first paragraph, without wrapping quotes or a "Copy:" label."""
+    text = text.strip().split("\n\n")[0].strip()
+    for label in ("Ad copy:", "Copy:", "Subject:", "Subject line:"):
+        if text.lower().startswith(label.lower()):
+            text = text[len(label):].strip()
+    return text.strip('"“”\' ').strip()
