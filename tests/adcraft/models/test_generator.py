@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from adcraft.models.generator import CopyGenerator, GenerationSettings, clean
 from adcraft.settings import get_settings
 

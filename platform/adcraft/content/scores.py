@@ -1,0 +1,90 @@
+"""Scores for a set of copy variants: is it true, is it personal, is it varied, and
+how likely is it to be clicked. The first three need no model, so every generation
+run can log them; `predicted_ctr` asks the conversion model."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import polars as pl
+
+from adcraft.content.claims import FactVocabulary, mentions
+from adcraft.content.guardrails import Grounding, product_terms
+from adcraft.content.request import ProductFacts
+from adcraft.data.schemas import conform
+from adcraft.features.profiles import ShopperProfile
+from adcraft.features.training import build_training_rows
+from adcraft.models.conversion import ConversionModel
+
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def grounding_rate(variants: Sequence[str], facts: ProductFacts,
+                   vocabulary: FactVocabulary) -> float:
+    """Share of variants with no grounding finding (NaN for no variants: an empty
+    batch is neither grounded nor not)."""
+    if not variants:
+        return math.nan
+    grounding = Grounding(vocabulary)
+    return sum(not grounding.check(v, facts) for v in variants) / len(variants)
+
+
+def personalisation_rate(variants: Sequence[str], facts: ProductFacts,
+                         vocabulary: FactVocabulary, profile: ShopperProfile) -> float:
+    """Share of variants that state, truthfully, something the shopper likes: a
+    grounded claim among `profile.liked_attributes` (NaN for no variants)."""
+    if not variants:
+        return math.nan
+    held = product_terms(vocabulary, facts)
+    personal = sum(mentions(vocabulary.find(v) & held, profile.liked_attributes) > 0
+                   for v in variants)
+    return personal / len(variants)
+
+
+def distinct_n(texts: Sequence[str], n: int = 2) -> float:
+    """Unique word n-grams over all n-grams across the texts (lower-cased; n-grams do
+    not cross texts). 1.0: no repetition; near 0: the variants say the same thing."""
+    grams = []
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        grams += [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+    return len(set(grams)) / len(grams) if grams else 0.0
+
+
+def predicted_ctr(
+    model: ConversionModel,
+    copies: pl.DataFrame,
+    products: pl.DataFrame,
+    profiles: pl.DataFrame | None = None,
+    item_features: pl.DataFrame | None = None,
+    shoppers: pl.DataFrame | None = None,
+) -> pl.Series:
+    """The model's p(click) for each row of `copies` (shopper_id, product_id, copy_text;
+    optional campaign), shown in position 1, in the order given.
+
+    Needs the tables the model was trained with: `products` (the catalogue), and where
+    it learnt from them the profiles frame of `build_profiles`, the item features of
+    `build_item_features` and the shoppers table; a missing one leaves those features
+    empty, which the model treats as unknown, not as an error."""
+    if copies.height == 0:
+        return pl.Series("p_click", [], pl.Float64)
+    impressions = conform(
+        copies.select(
+            "shopper_id", "product_id", "copy_text",
+            *(["campaign"] if "campaign" in copies.columns else []),
+        ).with_columns(
+            impression_id=pl.format("score-{}", pl.int_range(pl.len()).cast(pl.String)
+                                    .str.zfill(9)),
+            ts=pl.lit(datetime.now(UTC)),
+            position=pl.lit(1, pl.Int32),
+            propensity=pl.lit(1.0),
+            clicked=pl.lit(False),
+        ),
+        "impressions", "predicted_ctr",
+    )
+    rows, _ = build_training_rows(impressions, products, profiles, item_features, shoppers)
+    rows = rows.sort("impression_id")  # joins need not keep the order we were given
+    return model.predict(rows)["p_click"]
