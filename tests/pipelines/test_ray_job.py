@@ -42,7 +42,7 @@ PORT_FLAGS = ("port", "dashboard-port", "dashboard-agent-listen-port", "dashboar
 
 
 @pytest.fixture
-def ray_head():
+def ray_head(home):
     """A head node with its own temp dir and its own ports (Ray's defaults would clash
     with the session's in-process Ray), stopped by killing only its own processes:
     `ray stop` would stop every Ray on the machine."""
@@ -52,6 +52,9 @@ def ray_head():
     env = {**os.environ, "RAY_AUTH_MODE": "token",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("RAY_ADDRESS", None)
+    # mlflow.set_tracking_uri exports MLFLOW_TRACKING_URI: an earlier test's store must
+    # not leak into the cluster (the job would register into it)
+    env.pop("MLFLOW_TRACKING_URI", None)
     subprocess.run(
         [RAY, "start", "--head", "--num-cpus=2", f"--temp-dir={temp}",
          "--dashboard-host=127.0.0.1", "--disable-usage-stats",
