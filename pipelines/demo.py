@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Do profiles recover the shop's hidden tastes?\n" + truth_check(profiles, tastes))
     print("\n== Shopper profiles\n" + profile_cards(profiles, contrasting_shoppers(profiles, 3)))
     print("\n== Conversion model\n" + champion_summary(Registry(settings), CONVERSION))
-    print("\n== Timings\n" + "\n".join(f"  {n:<28}{s:6.1f}s" for n, s in timings))
+    print("\n== Timings\n" + "\n".join(f"  {n:<34}{s:6.1f}s" for n, s in timings))
     print(f"\nEverything is under {settings.home.resolve()}; see README.md for what comes next.")
     return 0
 
