@@ -28,6 +28,7 @@ from adcraft.features.profiles import (
     HALF_LIFE_DAYS,
     PREMIUM_ABOVE,
     RECENT_QUERIES,
+    TIE_DIGITS,
     TOP_K,
 )
 
@@ -67,7 +68,9 @@ def _top(frame: pd.DataFrame, key: str, out: str) -> pd.DataFrame:
         .reset_index()
     )
     g["weight"] = g["w"] / g.groupby("shopper_id", sort=False)["w"].transform("sum")
-    g = g.sort_values(["shopper_id", "weight", key], ascending=[True, False, True])
+    # equal shares (up to float noise in the sums) in name order
+    g["tie"] = g["weight"].round(TIE_DIGITS)
+    g = g.sort_values(["shopper_id", "tie", key], ascending=[True, False, True])
     g = g.groupby("shopper_id", sort=False).head(TOP_K)
     return _lists(g, "shopper_id", {f"{out}_name": key, f"{out}_weight": "weight"})
 
@@ -108,7 +111,7 @@ def _price_band(engaged: pd.DataFrame) -> pd.DataFrame:
 def _recent_queries(events: pd.DataFrame) -> pd.Series:
     s = events.loc[(events["event_type"] == "search") & events["query"].notna(),
                    ["shopper_id", "query", "ts"]]
-    s = s.sort_values("ts", ascending=False, kind="stable")
+    s = s.sort_values(["ts", "query"], ascending=[False, True])
     s = s.drop_duplicates(["shopper_id", "query"], keep="first")
     s = s.groupby("shopper_id", sort=False).head(RECENT_QUERIES)
     return _lists(s, "shopper_id", {"recent_queries": "query"})
@@ -216,7 +219,8 @@ def review_aspects(reviews: pd.DataFrame, products: pd.DataFrame) -> pd.DataFram
     # Keep the longest reading: "relaxed fit" also contains the generic aspect "fit".
     pairs = found[["sentence_id", "aspect"]]
     both = pairs.merge(pairs.rename(columns={"aspect": "other"}), on="sentence_id")
-    inside = [a in o for a, o in zip(both["aspect"], both["other"], strict=True)]
+    # as whole words: "red" is not inside "covered"
+    inside = [f" {a} " in f" {o} " for a, o in zip(both["aspect"], both["other"], strict=True)]
     shadowed = both[(both["other"] != both["aspect"]) & np.array(inside, dtype=bool)]
     shadowed = shadowed[["sentence_id", "aspect"]].drop_duplicates()
     marked = found.merge(shadowed, on=["sentence_id", "aspect"], how="left", indicator=True)
@@ -229,15 +233,16 @@ def _attribute_tastes(reviews: pd.DataFrame, products: pd.DataFrame, as_of) -> p
     ra = ra.assign(w=ra["polarity"] * _decay(as_of, ra["ts"]))
     net = ra.groupby(["shopper_id", "aspect"], sort=False)["w"].sum().rename("net").reset_index()
     net = net[net["net"] != 0]
+    # strongest first (up to float noise in the sums), then by name
+    net = net.assign(tie=net["net"].round(TIE_DIGITS))
     liked = (
         net[net["net"] > 0]
-        .sort_values(["shopper_id", "net", "aspect"], ascending=[True, False, True])
+        .sort_values(["shopper_id", "tie", "aspect"], ascending=[True, False, True])
         .groupby("shopper_id", sort=False).head(TOP_K)
     )
-    # the polars code reverses the (net desc, aspect asc) order: net asc, aspect desc
     disliked = (
         net[net["net"] < 0]
-        .sort_values(["shopper_id", "net", "aspect"], ascending=[True, True, False])
+        .sort_values(["shopper_id", "tie", "aspect"], ascending=[True, True, True])
         .groupby("shopper_id", sort=False).head(TOP_K)
     )
     return pd.concat([_lists(liked, "shopper_id", {"liked_attributes": "aspect"}),

@@ -90,41 +90,74 @@ def aspect_candidates(products: pl.LazyFrame) -> pl.LazyFrame:
     return pl.concat([own, generic]).unique()
 
 
-def _ngrams(words: pl.Expr, n: int) -> pl.Expr:
-    """All runs of 1..n consecutive words of a list column, space-joined."""
-    grams = [words]
+def _ngrams(sentences: pl.DataFrame, n: int, first_words: pl.DataFrame | None = None
+            ) -> pl.DataFrame:
+    """(sentence_id, aspect): every run of 1..n consecutive words of each sentence,
+    space-joined. The words are exploded to one row each (in sentence order); the run
+    of k + 1 words at a row is the word and the next k rows' words, where the word k
+    rows on still belongs to the same sentence. With `first_words` (a `word` column),
+    only the runs that start with one of them."""
+    ahead = (
+        sentences.lazy()
+        .select("sentence_id", word=pl.col("sentence").str.extract_all(_WORD))
+        .explode("word")
+        .drop_nulls("word")
+        .with_columns(
+            *[pl.col("word").shift(-k).alias(f"word{k}") for k in range(1, n)],
+            *[(pl.col("sentence_id").shift(-k) == pl.col("sentence_id")).alias(f"same{k}")
+              for k in range(1, n)],
+        )
+    )
+    if first_words is not None:  # after the shifts: row order no longer matters
+        ahead = ahead.join(first_words.lazy(), on="word", how="semi")
+    ahead = ahead.collect()
+    runs = [ahead.lazy().select("sentence_id", aspect="word")]
     for k in range(1, n):
-        shifted = [pl.element().shift(-j) for j in range(k + 1)]
-        grams.append(words.list.eval(pl.concat_str(shifted, separator=" ")).list.drop_nulls())
-    return pl.concat_list(grams)
+        run = pl.concat_str(["word", *[f"word{j}" for j in range(1, k + 1)]], separator=" ")
+        runs.append(ahead.lazy().filter(pl.col(f"same{k}")).select("sentence_id", aspect=run))
+    return pl.concat(runs).collect()
 
 
-def review_aspects(reviews: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:
+def _inside(part: str, whole: str) -> pl.Expr:
+    """`part` is a run of whole words of `whole` (both space-joined words)."""
+    padded = pl.concat_str([pl.lit(" "), pl.col(whole), pl.lit(" ")])
+    return padded.str.contains(pl.concat_str([pl.lit(" "), pl.col(part), pl.lit(" ")]),
+                               literal=True)
+
+
+def review_aspects(
+    reviews: pl.DataFrame | pl.LazyFrame, products: pl.DataFrame | pl.LazyFrame
+) -> pl.LazyFrame:
     """(shopper_id, product_id, ts, aspect, polarity) for each aspect a review sentence
     states with a clear polarity. Matching is by whole words: sentence n-grams are
-    joined to the product's aspects, so "red" never matches "covered"."""
-    candidates = aspect_candidates(products).with_columns(
-        aspect=pl.col("aspect").str.extract_all(_WORD).list.join(" ")
+    joined to the product's aspects, so "red" never matches "covered".
+
+    Computed here, in eager steps (each step's result is read more than once, which one
+    lazy plan would recompute); returned lazy, for the caller to collect or join on."""
+    candidates = (
+        aspect_candidates(products.lazy())
+        .with_columns(aspect=pl.col("aspect").str.extract_all(_WORD).list.join(" "))
+        .collect()
     )
+    first_words = candidates.select(word=pl.col("aspect").str.extract(r"^(\S+)")).unique()
+    sentences = review_sentences(reviews.lazy()).filter(pl.col("polarity") != 0).collect()
     found = (
-        review_sentences(reviews)
-        .filter(pl.col("polarity") != 0)
-        .with_columns(aspect=_ngrams(pl.col("sentence").str.extract_all(_WORD), MAX_ASPECT_WORDS))
-        .explode("aspect")
-        .join(candidates, on=["product_id", "aspect"])
+        _ngrams(sentences, MAX_ASPECT_WORDS, first_words).lazy()
+        .join(sentences.lazy().select("sentence_id", "shopper_id", "product_id", "ts",
+                                      "polarity"), on="sentence_id")
+        .join(candidates.lazy(), on=["product_id", "aspect"])
         .unique(["sentence_id", "aspect"])
+        .collect()
     )
-    # Keep the longest reading: "relaxed fit" also contains the generic aspect "fit".
-    longer = found.select("sentence_id", other="aspect")
+    # Keep the longest reading: "relaxed fit" also contains the generic aspect "fit"
+    # (as whole words: "red" is not inside "covered").
+    pairs = found.lazy().select("sentence_id", "aspect")
     shadowed = (
-        found.join(longer, on="sentence_id")
-        .filter(
-            (pl.col("other") != pl.col("aspect"))
-            & pl.col("other").str.contains(pl.col("aspect"), literal=True)
-        )
+        pairs.join(pairs.rename({"aspect": "other"}), on="sentence_id")
+        .filter((pl.col("other") != pl.col("aspect")) & _inside("aspect", "other"))
         .select("sentence_id", "aspect")
         .unique()
     )
-    return found.join(shadowed, on=["sentence_id", "aspect"], how="anti").select(
+    return found.lazy().join(shadowed, on=["sentence_id", "aspect"], how="anti").select(
         "shopper_id", "product_id", "ts", "aspect", "polarity"
     )

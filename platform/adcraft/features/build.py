@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from adcraft.data.schemas import empty
+from adcraft.features.aspects import review_aspects
 from adcraft.features.items import build_item_features
 from adcraft.features.profiles import build_profiles
 
@@ -17,14 +18,19 @@ def build_features(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     events = tables.get("events")
     reviews = tables.get("reviews")
     out: dict[str, pl.DataFrame] = {}
-    if events is not None and events.height:
-        out["profiles"] = build_profiles(events, products, reviews)
+    has_events = events is not None and events.height > 0
+    if not has_events and "impressions" not in tables:
+        return out
+    # What reviews say about product aspects feeds both tables: read it once.
+    aspects = None if reviews is None else review_aspects(reviews, products).collect()
+    if has_events:
+        out["profiles"] = build_profiles(events, products, reviews, aspects=aspects)
         out["item_features"] = build_item_features(
-            events, products, reviews, tables.get("impressions")
+            events, products, reviews, tables.get("impressions"), aspects=aspects
         )
     elif "impressions" in tables:
         # Logs without a behaviour stream (e.g. OBD): item rates from impressions alone.
         out["item_features"] = build_item_features(
-            empty("events"), products, reviews, tables["impressions"]
+            empty("events"), products, reviews, tables["impressions"], aspects=aspects
         )
     return out

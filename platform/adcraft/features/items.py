@@ -21,8 +21,11 @@ def build_item_features(
     products: pl.DataFrame | pl.LazyFrame,
     reviews: pl.DataFrame | pl.LazyFrame | None = None,
     impressions: pl.DataFrame | pl.LazyFrame | None = None,
+    aspects: pl.DataFrame | pl.LazyFrame | None = None,
 ) -> pl.DataFrame:
-    """One row per catalogue product (products with no activity get the shop priors)."""
+    """One row per catalogue product (products with no activity get the shop priors).
+    `aspects`: `review_aspects(reviews, products)` where the caller already has it
+    (computed here from `reviews` when not given)."""
     products = products.lazy()
     counts = (
         events.lazy()
@@ -61,7 +64,10 @@ def build_item_features(
             ))
         )
     if reviews is not None:
-        items = items.join(_review_summary(reviews.lazy(), products), on="product_id", how="left")
+        if aspects is None:
+            aspects = review_aspects(reviews, products)
+        items = items.join(_review_summary(reviews.lazy(), aspects.lazy()), on="product_id",
+                           how="left")
         items = items.with_columns(
             pl.col("n_reviews").fill_null(0),
             pl.col("praised", "criticised").fill_null([]),
@@ -69,16 +75,18 @@ def build_item_features(
     return items.sort("product_id").collect()
 
 
-def _review_summary(reviews: pl.LazyFrame, products: pl.LazyFrame) -> pl.LazyFrame:
+def _review_summary(reviews: pl.LazyFrame, aspects: pl.LazyFrame) -> pl.LazyFrame:
     stars = reviews.group_by("product_id").agg(
         n_reviews=pl.len().cast(pl.Int64),
         avg_rating=pl.col("rating").mean(),
         positive_share=(pl.col("rating") >= 4).mean(),
     )
+    # small, and read twice below: computed once
     by_aspect = (
-        review_aspects(reviews, products)
-        .group_by("product_id", "aspect")
+        aspects.group_by("product_id", "aspect")
         .agg(up=(pl.col("polarity") > 0).sum(), down=(pl.col("polarity") < 0).sum())
+        .collect()
+        .lazy()
     )
 
     def top(column: str, out: str) -> pl.LazyFrame:

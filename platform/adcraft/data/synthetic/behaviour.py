@@ -10,8 +10,14 @@ from datetime import datetime
 import numpy as np
 import polars as pl
 
-from adcraft.data.schemas import EVENT_TYPES, conform
-from adcraft.data.synthetic.clicks import ClickModel, sigmoid
+from adcraft.data.schemas import EVENT_TYPES, EventType, conform
+from adcraft.data.synthetic.clicks import (
+    BASE_CLICK_LOGIT,
+    BASE_CONVERT_LOGIT,
+    CONVERT_AFFINITY_WEIGHT,
+    ClickModel,
+    sigmoid,
+)
 from adcraft.data.synthetic.vocab import CATEGORIES
 
 EXPLORE = 0.1  # share of sessions in a category picked at random, not by taste
@@ -48,14 +54,46 @@ def _sample_products(category: np.ndarray, model: ClickModel, rng) -> np.ndarray
     return out
 
 
-def _query(shopper: int, category: int, model: ClickModel, rng) -> str:
-    spec = CATEGORIES[category]
-    vocab = {*spec.materials, *spec.features}
-    liked = [t for t in model.population.liked[shopper] if t >= 0 and model.terms[t] in vocab]
-    noun = spec.nouns[rng.integers(len(spec.nouns))]
-    if liked and rng.random() < 0.6:
-        return f"{model.terms[liked[rng.integers(len(liked))]]} {noun}"
-    return noun
+def _queries(shopper: np.ndarray, category: np.ndarray, model: ClickModel, rng) -> pl.Series:
+    """One search query per (shopper, category) row: a noun of the category, and in 60%
+    of searches by a shopper who likes a term of that category's vocabulary, one of
+    those terms before it ("merino wool jumper")."""
+    terms = model.terms
+    n_cat = len(CATEGORIES)
+    in_vocab = np.zeros((n_cat, len(terms)), dtype=bool)
+    for c, spec in enumerate(CATEGORIES):
+        in_vocab[c, [terms.index(t) for t in {*spec.materials, *spec.features}]] = True
+    nouns = [noun for spec in CATEGORIES for noun in spec.nouns]
+    n_nouns = np.array([len(spec.nouns) for spec in CATEGORIES])
+    first_noun = np.cumsum(n_nouns) - n_nouns
+    noun = first_noun[category] + (rng.random(len(category)) * n_nouns[category]).astype(np.int64)
+    # liked terms of the category's vocabulary, and one of them picked uniformly
+    slots = model.population.liked[shopper]
+    usable = (slots >= 0) & in_vocab[category[:, None], np.maximum(slots, 0)]
+    n_usable = usable.sum(axis=1)
+    nth = (rng.random(len(category)) * n_usable).astype(np.int64)
+    chosen = np.argmax(usable & (np.cumsum(usable, axis=1) == nth[:, None] + 1), axis=1)
+    term = slots[np.arange(len(slots)), chosen]
+    with_term = (n_usable > 0) & (rng.random(len(category)) < 0.6)
+    noun_text = pl.Series(nouns, dtype=pl.String).gather(noun)
+    term_text = pl.Series(terms, dtype=pl.String).gather(np.maximum(term, 0))
+    return pl.select(
+        pl.when(pl.Series(with_term)).then(term_text + " " + noun_text).otherwise(noun_text)
+    ).to_series()
+
+
+def _event_order(sess: np.ndarray, ts: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """The order of np.lexsort((code, ts, sess)): by session, time, then event code, but
+    as one stable sort of a combined integer key where that fits in 63 bits (the events
+    come in a few sorted runs, which a stable sort merges quickly)."""
+    if len(sess) == 0:
+        return np.arange(0)
+    since = ts - ts.min()
+    bits_code, bits_ts = int(code.max()).bit_length(), int(since.max()).bit_length()
+    if int(sess.max()).bit_length() + bits_ts + bits_code > 63 or code.min() < 0:
+        return np.lexsort((code, ts, sess))
+    key = (sess.astype(np.int64) << (bits_ts + bits_code)) | (since << bits_code) | code
+    return np.argsort(key, kind="stable")
 
 
 def simulate_sessions(
@@ -82,11 +120,15 @@ def simulate_sessions(
     vs = shopper[session]
     vp = _sample_products(category[session], model, rng)
     view_ts = start[session] + 30 + offset * rng.integers(*VIEW_GAP_S, len(session)) + offset
-    clicked = rng.random(len(session)) < model.click_probability(vs, vp)
-    cart_p = sigmoid(BASE_CART_LOGIT + model.affinity(vs, vp)
+    # The click model's p(click) and p(convert), from one affinity per view.
+    affinity = model.affinity(vs, vp)
+    click_p = model.examination(np.asarray(1)) * sigmoid(BASE_CLICK_LOGIT + affinity)
+    clicked = rng.random(len(session)) < click_p
+    cart_p = sigmoid(BASE_CART_LOGIT + affinity
                      - CART_PRICE_WEIGHT * pop.price_sensitivity[vs] * model.catalogue.price_z[vp])
     carted = clicked & (rng.random(len(session)) < cart_p)
-    bought = carted & (rng.random(len(session)) < model.convert_probability(vs, vp))
+    convert_p = sigmoid(BASE_CONVERT_LOGIT + CONVERT_AFFINITY_WEIGHT * affinity)
+    bought = carted & (rng.random(len(session)) < convert_p)
 
     parts = [
         (session, vp, np.full(len(session), _CODE["view"]), view_ts),
@@ -105,27 +147,30 @@ def simulate_sessions(
     keep_sessions = np.cumsum(per) <= n_events
     keep = keep_sessions[sess]
     sess, prod, code, ts = sess[keep], prod[keep], code[keep], ts[keep]
-    order = np.lexsort((code, ts, sess))
+    order = _event_order(sess, ts, code)
     sess, prod, code, ts = sess[order], prod[order], code[order], ts[order]
 
-    queries = np.full(len(sess), None, dtype=object)
-    for i in np.flatnonzero(code == _CODE["search"]):
-        queries[i] = _query(int(shopper[sess[i]]), int(category[sess[i]]), model, rng)
+    searched = np.flatnonzero(code == _CODE["search"])
+    queries = _queries(shopper[sess[searched]], category[sess[searched]], model, rng)
+    # ids by position: the tables' own id columns, gathered
+    shopper_ids = pop.shoppers.get_column("shopper_id")
+    product_ids = model.catalogue.products.get_column("product_id")
     events = pl.DataFrame({
-        "shopper_n": shopper[sess] + 1,
-        "product_n": prod + 1,
+        "shopper_id": shopper_ids.gather(shopper[sess]),
+        "product_id": product_ids.gather(np.maximum(prod, 0)),
         "code": code,
         "ts": ts,
         "session_n": sess + 1,
-        "query": pl.Series(queries.tolist(), dtype=pl.String),
+        "query": pl.repeat(None, len(sess), dtype=pl.String, eager=True).scatter(searched,
+                                                                                  queries),
     }).select(
-        shopper_id=pl.format("S{}", pl.col("shopper_n").cast(pl.String).str.zfill(6)),
-        product_id=pl.when(pl.col("product_n") > 0)
-        .then(pl.format("P{}", pl.col("product_n").cast(pl.String).str.zfill(6))),
-        event_type=pl.col("code").replace_strict(list(range(len(EVENT_TYPES))), EVENT_TYPES),
+        "shopper_id",
+        pl.when(pl.col("code") != _CODE["search"]).then("product_id").alias("product_id"),
+        event_type=pl.col("code").replace_strict(range(len(EVENT_TYPES)), EVENT_TYPES,
+                                                 return_dtype=EventType),
         ts=pl.from_epoch("ts", time_unit="s").dt.replace_time_zone("UTC"),
-        session_id=pl.format("sess-{}", pl.col("session_n")),
-        query=pl.col("query"),
+        session_id=pl.lit("sess-") + pl.col("session_n").cast(pl.String),
+        query="query",
     )
     is_buy = code == _CODE["purchase"]
     return Behaviour(

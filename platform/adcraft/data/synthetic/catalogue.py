@@ -44,50 +44,73 @@ def _join_features(features: list[str]) -> str:
     return features[0] if len(features) == 1 else ", ".join(features[:-1]) + " and " + features[-1]
 
 
+def _uniform_index(rng: np.random.Generator, sizes: np.ndarray) -> np.ndarray:
+    """A uniform index below each of `sizes`."""
+    return (rng.random(len(sizes)) * sizes).astype(np.int64)
+
+
 def build_catalogue(n_products: int, rng: np.random.Generator) -> Catalogue:
+    """The random draws are vectorised over products; only the text is written per
+    product."""
     terms = attribute_terms()
     term_index = {t: i for i, t in enumerate(terms)}
     brands = brand_names()
     brand_index = {b: i for i, b in enumerate(brands)}
 
-    category = rng.integers(0, len(CATEGORIES), n_products)
-    quality = rng.normal(0.0, QUALITY_SIGMA, n_products)
-    price_z = rng.normal(0.0, 1.0, n_products)
-    has_term = np.zeros((n_products, len(terms)), dtype=bool)
-    brand = np.zeros(n_products, dtype=np.int64)
-    price = np.zeros(n_products)
+    n = n_products
+    category = rng.integers(0, len(CATEGORIES), n)
+    quality = rng.normal(0.0, QUALITY_SIGMA, n)
+    price_z = rng.normal(0.0, 1.0, n)
+    specs = [CATEGORIES[c] for c in category]
+
+    def sizes(field: str) -> np.ndarray:
+        return np.array([len(getattr(s, field)) for s in CATEGORIES])[category]
+
+    noun = _uniform_index(rng, sizes("nouns"))
+    brand_pick = _uniform_index(rng, sizes("brands"))
+    material = _uniform_index(rng, sizes("materials"))
+    colour = _uniform_index(rng, np.full(n, len(COLOURS)))
+    template = _uniform_index(rng, np.full(n, len(_DESCRIPTIONS)))
+    # 2..min(4, #features) features, drawn without replacement, in vocabulary order:
+    # the k smallest of random keys (padding last), sorted.
+    n_features = sizes("features")
+    k = 2 + _uniform_index(rng, np.minimum(4, n_features) - 1)
+    keys = rng.random((n, n_features.max()))
+    keys[np.arange(n_features.max()) >= n_features[:, None]] = 2.0
+    ranked = np.argsort(keys, axis=1)
+    median_price = np.array([s.median_price for s in CATEGORIES])[category]
+    price = np.round(median_price * np.exp(PRICE_SIGMA * price_z), 0) - 0.01
+    rating = np.clip(np.round(4.0 + 0.8 * quality, 1), 2.5, 5.0)
+
+    has_term = np.zeros((n, len(terms)), dtype=bool)
+    brand = np.zeros(n, dtype=np.int64)
     rows = []
-    for i in range(n_products):
-        spec = CATEGORIES[category[i]]
-        noun = spec.nouns[rng.integers(len(spec.nouns))]
-        brand_name = spec.brands[rng.integers(len(spec.brands))]
-        material = spec.materials[rng.integers(len(spec.materials))]
-        colour = COLOURS[rng.integers(len(COLOURS))]
-        k = int(rng.integers(2, min(4, len(spec.features)) + 1))
-        features = [spec.features[j] for j in sorted(rng.choice(len(spec.features), k, False))]
-        price[i] = round(spec.median_price * float(np.exp(PRICE_SIGMA * price_z[i])), 0) - 0.01
-        rating = float(np.clip(round(4.0 + 0.8 * quality[i], 1), 2.5, 5.0))
+    for i, spec in enumerate(specs):
+        noun_i = spec.nouns[noun[i]]
+        brand_name = spec.brands[brand_pick[i]]
+        material_i = spec.materials[material[i]]
+        colour_i = COLOURS[colour[i]]
+        features = [spec.features[j] for j in sorted(ranked[i, : k[i]])]
+        rating_i = float(rating[i])
         brand[i] = brand_index[brand_name]
-        for term in (material, colour, *features):
-            has_term[i, term_index[term]] = True
-        template = _DESCRIPTIONS[rng.integers(len(_DESCRIPTIONS))]
-        description = template.format(
-            brand=brand_name, noun=noun, colour=colour, material=material,
+        has_term[i, [term_index[t] for t in (material_i, colour_i, *features)]] = True
+        description = _DESCRIPTIONS[template[i]].format(
+            brand=brand_name, noun=noun_i, colour=colour_i, material=material_i,
             features=_join_features(features),
-        ) + f" Rated {rating} out of 5."
+        ) + f" Rated {rating_i} out of 5."
         facts = [
-            {"name": "material", "value": material},
-            {"name": "colour", "value": colour},
+            {"name": "material", "value": material_i},
+            {"name": "colour", "value": colour_i},
             *({"name": "feature", "value": f} for f in features),
-            {"name": "rating", "value": f"{rating}"},
+            {"name": "rating", "value": f"{rating_i}"},
         ]
         rows.append({
             "product_id": f"P{i + 1:06d}",
-            "title": f"{brand_name} {features[0].title()} {material.title()} {noun.title()}",
+            "title": f"{brand_name} {features[0].title()} {material_i.title()} {noun_i.title()}",
             "description": description,
             "category_path": list(spec.path),
             "brand": brand_name,
-            "price": price[i],
+            "price": float(price[i]),
             "currency": CURRENCY,
             "attributes": facts,
         })

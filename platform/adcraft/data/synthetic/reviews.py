@@ -39,30 +39,38 @@ def write_reviews(
     rating = np.clip(np.round(3.4 + experience), 1, 5).astype(int)
     delay = rng.integers(REVIEW_DELAY_DAYS[0] * 86400, REVIEW_DELAY_DAYS[1] * 86400, len(s))
     ts = np.minimum(t + delay, end_s)
-    texts = []
-    for i in range(len(s)):
-        sentences = []
-        for slots, templates in ((pop.liked[s[i]], PRAISE), (pop.disliked[s[i]], COMPLAINTS)):
-            for term in slots:
-                if term >= 0 and cat.has_term[p[i], term] and rng.random() < MENTION_RATE:
-                    template = templates[rng.integers(len(templates))]
-                    term_text = model.terms[term]
-                    sentences.append(template.format(T=term_text.capitalize(), t=term_text))
-        sentences.append(GENERAL[rating[i]])
-        texts.append(" ".join(sentences))
+    # Each liked (then disliked) fact the product states is mentioned with chance
+    # MENTION_RATE, in a random praising (complaining) template; a general line ends it.
+    slots = np.concatenate([pop.liked[s], pop.disliked[s]], axis=1)
+    praise = np.arange(slots.shape[1]) < pop.liked.shape[1]
+    states = (slots >= 0) & cat.has_term[p[:, None], np.maximum(slots, 0)]
+    mentioned = states & (rng.random(slots.shape) < MENTION_RATE)
+    pick = rng.random(slots.shape)
+    n_terms = len(model.terms)
+    written = {  # every template with every term, indexed template * n_terms + term
+        kind: pl.Series([template.format(T=term.capitalize(), t=term)
+                         for template in kind for term in model.terms])
+        for kind in (PRAISE, COMPLAINTS)
+    }
+    sentences = []
+    for j in range(slots.shape[1]):
+        templates = PRAISE if praise[j] else COMPLAINTS
+        which = (pick[:, j] * len(templates)).astype(np.int64) * n_terms
+        sentence = written[templates].gather(which + np.maximum(slots[:, j], 0))
+        sentences.append(pl.when(pl.Series(mentioned[:, j])).then(sentence))
+    general = pl.Series([GENERAL[r] for r in range(1, 6)]).gather(rating - 1)
     frame = pl.DataFrame({
-        "shopper_n": s + 1,
-        "product_n": p + 1,
+        "shopper_id": pop.shoppers.get_column("shopper_id").gather(s),
+        "product_id": cat.products.get_column("product_id").gather(p),
         "rating": rating.astype(float),
-        "title": [TITLES[r] for r in rating],
-        "text": texts,
+        "title": pl.Series([TITLES[r] for r in range(1, 6)]).gather(rating - 1),
         "ts": ts,
     }).select(
-        shopper_id=pl.format("S{}", pl.col("shopper_n").cast(pl.String).str.zfill(6)),
-        product_id=pl.format("P{}", pl.col("product_n").cast(pl.String).str.zfill(6)),
-        rating="rating",
-        title="title",
-        text="text",
+        "shopper_id",
+        "product_id",
+        "rating",
+        "title",
+        text=pl.concat_str([*sentences, general], separator=" ", ignore_nulls=True),
         ts=pl.from_epoch("ts", time_unit="s").dt.replace_time_zone("UTC"),
     )
     return conform(frame.sort("ts"), "reviews", "synthetic")

@@ -41,60 +41,113 @@ class Population:
         return len(self.activity)
 
 
-def build_population(n_shoppers: int, catalogue: Catalogue, rng: np.random.Generator) -> Population:
+def _term_pools() -> np.ndarray:
+    """For each pair of categories (a shopper's top two): the sorted term indices of
+    both categories' materials and features plus three colours, padded with -1.
+    Shape (n_cat, n_cat, longest pool)."""
     terms = attribute_terms()
     term_index = {t: i for i, t in enumerate(terms)}
+    n_cat = len(CATEGORIES)
+    pools = [
+        [
+            sorted({term_index[t] for c in (a, b)
+                    for t in (*CATEGORIES[c].materials, *CATEGORIES[c].features)}
+                   | {term_index[t] for t in COLOURS[:3]})
+            for b in range(n_cat)
+        ]
+        for a in range(n_cat)
+    ]
+    longest = max(len(p) for row in pools for p in row)
+    table = np.full((n_cat, n_cat, longest), -1, dtype=np.int64)
+    for a in range(n_cat):
+        for b in range(n_cat):
+            table[a, b, : len(pools[a][b])] = pools[a][b]
+    return table
+
+
+def _pick(values, index: np.ndarray) -> pl.Series:
+    """values[index] for each index, as strings."""
+    return pl.Series(list(values), dtype=pl.String).gather(index)
+
+
+def _term_lists(slots: np.ndarray, terms: tuple[str, ...]) -> pl.Series:
+    """(n, k) term indices, filled from the left, -1 = none, to the term names per row."""
+    n, k = slots.shape
+    names = _pick(terms, np.maximum(slots, 0).ravel()).reshape((n, k)).arr.to_list()
+    frame = pl.DataFrame({"names": names, "n": (slots >= 0).sum(axis=1)})
+    return frame.select(pl.col("names").list.head(pl.col("n"))).to_series()
+
+
+def build_population(n_shoppers: int, catalogue: Catalogue, rng: np.random.Generator) -> Population:
+    """Vectorised over shoppers: category preferences from a Dirichlet; two to four liked
+    and one or two disliked terms drawn (without replacement) from the vocabulary of the
+    shopper's top two categories plus three colours; a favourite brand of the top
+    category; name, email, locale and preferred channel."""
+    n = n_shoppers
+    terms = attribute_terms()
     brands = brand_names()
     n_cat = len(CATEGORIES)
-    category_pref = rng.dirichlet(np.full(n_cat, CATEGORY_CONCENTRATION), n_shoppers)
-    liked = np.full((n_shoppers, MAX_LIKED), -1)
-    disliked = np.full((n_shoppers, MAX_DISLIKED), -1)
-    favourite_brand = np.zeros(n_shoppers, dtype=np.int64)
-    price_sensitivity = rng.gamma(2.0, 0.4, n_shoppers)
-    activity = rng.lognormal(0.0, 1.0, n_shoppers)
+    category_pref = rng.dirichlet(np.full(n_cat, CATEGORY_CONCENTRATION), n)
+    price_sensitivity = rng.gamma(2.0, 0.4, n)
+    activity = rng.lognormal(0.0, 1.0, n)
     activity /= activity.sum()
-    rows, truth = [], []
-    for s in range(n_shoppers):
-        top = np.argsort(-category_pref[s])[:2]
-        pool = sorted({t for c in top for t in (*CATEGORIES[c].materials,
-                                                 *CATEGORIES[c].features)} | set(COLOURS[:3]))
-        n_like = int(rng.integers(2, MAX_LIKED + 1))
-        picks = rng.choice(len(pool), n_like + MAX_DISLIKED, replace=False)
-        likes = [pool[j] for j in picks[:n_like]]
-        n_dislike = int(rng.integers(1, MAX_DISLIKED + 1))
-        dislikes = [pool[j] for j in picks[n_like:n_like + n_dislike]]
-        liked[s, :n_like] = [term_index[t] for t in likes]
-        disliked[s, :n_dislike] = [term_index[t] for t in dislikes]
-        fav = CATEGORIES[top[0]].brands[rng.integers(len(CATEGORIES[top[0]].brands))]
-        favourite_brand[s] = brands.index(fav)
-        first = FIRST_NAMES[rng.integers(len(FIRST_NAMES))]
-        last = LAST_NAMES[rng.integers(len(LAST_NAMES))]
-        channel = CHANNELS[rng.integers(len(CHANNELS))]
-        shopper_id = f"S{s + 1:06d}"
-        rows.append({
-            "shopper_id": shopper_id,
-            "name": f"{first} {last}",
-            "email": f"{first.lower()}.{last.lower()}{s + 1}@example.com",
-            "locale": LOCALES[rng.integers(len(LOCALES))],
-            "preferred_channel": channel,
-            "segment": CATEGORIES[top[0]].path[0].lower(),
-        })
-        truth.append({
-            "shopper_id": shopper_id,
-            "category_weights": [
-                {"category": " > ".join(CATEGORIES[c].path), "weight": float(category_pref[s, c])}
-                for c in np.argsort(-category_pref[s])
-            ],
-            "liked": likes,
-            "disliked": dislikes,
-            "favourite_brand": fav,
-            "price_sensitivity": float(price_sensitivity[s]),
-            "preferred_channel": channel,
-            "activity": float(activity[s]),
-        })
+    ranked = np.argsort(-category_pref, axis=1)  # categories, favourite first
+    top = ranked[:, 0]
+
+    # Liked and disliked terms: a random order of the pool (random keys, padding last),
+    # the first n_like of it liked, the next n_dislike disliked.
+    pool = _term_pools()[top, ranked[:, 1]]
+    keys = np.where(pool >= 0, rng.random(pool.shape), 2.0)
+    order = np.argsort(keys, axis=1)[:, : MAX_LIKED + MAX_DISLIKED]
+    picks = np.take_along_axis(pool, order, axis=1)
+    n_like = rng.integers(2, MAX_LIKED + 1, n)
+    n_dislike = rng.integers(1, MAX_DISLIKED + 1, n)
+    liked = np.where(np.arange(MAX_LIKED) < n_like[:, None], picks[:, :MAX_LIKED], -1)
+    after_likes = np.take_along_axis(picks, n_like[:, None] + np.arange(MAX_DISLIKED), axis=1)
+    disliked = np.where(np.arange(MAX_DISLIKED) < n_dislike[:, None], after_likes, -1)
+
+    # Favourite brand: one of the top category's brands.
+    brand_index = {b: i for i, b in enumerate(brands)}
+    n_brands = np.array([len(c.brands) for c in CATEGORIES])
+    brand_table = np.zeros((n_cat, n_brands.max()), dtype=np.int64)
+    for c, spec in enumerate(CATEGORIES):
+        brand_table[c, : len(spec.brands)] = [brand_index[b] for b in spec.brands]
+    favourite_brand = brand_table[top, (rng.random(n) * n_brands[top]).astype(np.int64)]
+
+    first = rng.integers(len(FIRST_NAMES), size=n)
+    last = rng.integers(len(LAST_NAMES), size=n)
+    channel = _pick(CHANNELS, rng.integers(len(CHANNELS), size=n))
+    locale = _pick(LOCALES, rng.integers(len(LOCALES), size=n))
+    number = pl.int_range(1, n + 1, eager=True).cast(pl.String)
+    shopper_id = ("S" + number.str.zfill(6)).alias("shopper_id")
+    first_name, last_name = _pick(FIRST_NAMES, first), _pick(LAST_NAMES, last)
+    shoppers = pl.DataFrame({
+        "shopper_id": shopper_id,
+        "name": first_name + " " + last_name,
+        "email": first_name.str.to_lowercase() + "." + last_name.str.to_lowercase() + number
+        + "@example.com",
+        "locale": locale,
+        "preferred_channel": channel,
+        "segment": _pick([c.path[0].lower() for c in CATEGORIES], top),
+    })
+    category_names = [" > ".join(c.path) for c in CATEGORIES]
+    weights = pl.DataFrame({
+        "category": _pick(category_names, ranked.ravel()),
+        "weight": np.take_along_axis(category_pref, ranked, axis=1).ravel(),
+    }).to_struct("category_weights")
+    tastes = pl.DataFrame({
+        "shopper_id": shopper_id,
+        "category_weights": weights.reshape((n, n_cat)).arr.to_list(),
+        "liked": _term_lists(liked, terms),
+        "disliked": _term_lists(disliked, terms),
+        "favourite_brand": _pick(brands, favourite_brand),
+        "price_sensitivity": price_sensitivity,
+        "preferred_channel": channel,
+        "activity": activity,
+    })
     return Population(
-        shoppers=conform(pl.DataFrame(rows), "shoppers", "synthetic"),
-        tastes=pl.DataFrame(truth),
+        shoppers=conform(shoppers, "shoppers", "synthetic"),
+        tastes=tastes,
         category_pref=category_pref,
         liked=liked,
         disliked=disliked,
