@@ -15,6 +15,10 @@ import polars as pl
 
 MAX_TERM_WORDS = 4  # longer fact values are sentences (feature bullets), not claims
 MIN_TERM_CHARS = 3
+# Brands and values that are everyday words ("AND", "ONLY", "Free"): as claims they
+# would flag every sentence that uses the word.
+STOP_TERMS = ["and", "only", "the", "for", "you", "your", "with", "all", "new", "one", "more",
+              "free", "best", "here", "now", "just", "this", "that", "our", "not", "yes"]
 
 
 def normalise(text: str) -> str:
@@ -56,6 +60,7 @@ class FactVocabulary:
                 (pl.col("terms").str.len_chars() >= MIN_TERM_CHARS)
                 & (pl.col("terms").str.count_matches(r"\S+") <= MAX_TERM_WORDS)
                 & ~pl.col("terms").str.contains(r"^[\d.,\s]+$")
+                & ~pl.col("terms").is_in(STOP_TERMS)
             )
             .group_by("product_id")
             .agg(pl.col("terms").unique())

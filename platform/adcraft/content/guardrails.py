@@ -94,9 +94,10 @@ def _close(x: float, y: float) -> bool:
 
 
 def product_terms(vocabulary: FactVocabulary, facts: ProductFacts) -> frozenset[str]:
-    """Terms the product holds: the vocabulary's, plus the request's own facts (a
-    product added after the vocabulary was built)."""
-    return vocabulary.product_facts.get(facts.product_id, frozenset()) | facts.terms()
+    """Terms the product holds: the vocabulary's, the request's own facts (a product
+    added after the vocabulary was built) and those its title states."""
+    return (vocabulary.product_facts.get(facts.product_id, frozenset()) | facts.terms()
+            | vocabulary.find(facts.title))
 
 
 class Grounding:

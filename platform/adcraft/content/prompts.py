@@ -22,6 +22,7 @@ from adcraft.content.guardrails import (
     Privacy,
     sanitize_data,
 )
+from adcraft.content.relevance import OnTask
 from adcraft.content.request import DEFAULT_TONE, CopyKind, CopyRequest, ProductFacts
 from adcraft.features.profiles import ShopperProfile
 
@@ -138,4 +139,4 @@ def guardrails_for(request: CopyRequest, vocabulary: FactVocabulary,
     """Every guardrail, set up for this request's kind, length and locale; it lives
     here because the system prompt above is what a leak would repeat."""
     return [Grounding(vocabulary), Compliance(locale=request.locale), Privacy(known_names),
-            Injection([SYSTEM_PROMPT]), LengthFormat(request.kind, request.limit)]
+            Injection([SYSTEM_PROMPT]), LengthFormat(request.kind, request.limit), OnTask()]

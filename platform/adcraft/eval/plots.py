@@ -93,8 +93,9 @@ def feature_importance_figure(importances: dict[str, float], top: int = 20) -> F
     return fig
 
 
-def loss_curves_figure(curves: dict[str, list[float]]) -> Figure:
-    """One line per named curve (e.g. train and validation loss) against the epoch."""
+def loss_curves_figure(curves: dict[str, list[float]], xlabel: str = "Epoch") -> Figure:
+    """One line per named curve (e.g. train and validation loss) against the epoch (or
+    whatever `xlabel` says the points are)."""
     if not curves or not any(len(v) for v in curves.values()):
         raise ValueError("no loss values to plot")
     fig = _figure(7.0, 4.5)
@@ -102,7 +103,7 @@ def loss_curves_figure(curves: dict[str, list[float]]) -> Figure:
     for name, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, marker="." if len(values) < 50 else None,
                 label=name)
-    ax.set(title="Training curves", xlabel="Epoch", ylabel="Loss")
+    ax.set(title="Training curves", xlabel=xlabel, ylabel="Loss")
     ax.legend()
     ax.grid(alpha=0.3)
     return fig

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM
+from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from adcraft.models.finetune import (
     IGNORE,
@@ -37,21 +37,6 @@ LORA_LOSSES = [10.6241, 10.1799, 10.0473, 9.9916]  # 4 epochs of LoRA on the ran
 def tokenizer():
     return AutoTokenizer.from_pretrained(get_settings().generator_model_dir,
                                          local_files_only=True)
-
-
-@pytest.fixture(scope="module")
-def tiny_model_dir(tmp_path_factory, tokenizer):
-    """A randomly initialised 2-layer Llama saved as a normal model folder."""
-    folder = tmp_path_factory.mktemp("tiny-llama")
-    torch.manual_seed(0)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=128,
-        tie_word_embeddings=True, bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    LlamaForCausalLM(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 def _cfg(model_dir, **overrides) -> FinetuneConfig:

@@ -1,0 +1,88 @@
+"""Best-of-n and copy evaluation against the synthetic shop's true click model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+
+from adcraft.content.bestofn import (
+    ShopContext,
+    best_of_n,
+    held_out,
+    history_by_product,
+    make_requests,
+)
+from adcraft.content.evaluation import evaluate_copy
+from adcraft.content.prompts import liked_in_product
+
+GARBAGE = "I'm happy to help you craft your ad! What is the product?"
+
+
+@pytest.fixture(scope="module")
+def ctx(small_shop):
+    shop, profiles = small_shop
+    return ShopContext(shop.products, profiles, shoppers=shop.shoppers,
+                       click_model=shop.click_model)
+
+
+@pytest.fixture(scope="module")
+def requests(ctx):
+    return make_requests(ctx, ctx.profiles["shopper_id"].to_list(),
+                         ctx.products["product_id"].to_list(), 6, seed=1, personal_share=1.0)
+
+
+def _personal(request) -> str:
+    like = liked_in_product(request.profile, request.product)[0]
+    return f"{like.capitalize()}: {request.product.title}."
+
+
+def test_requests_hold_a_like_when_asked_and_splits_are_stable(requests):
+    assert len(requests) == 6
+    assert all(liked_in_product(r.profile, r.product) for r in requests)
+    assert held_out("S0001", 0.2) == held_out("S0001", 0.2)
+    assert 0.1 < sum(held_out(f"S{i}", 0.2) for i in range(1000)) / 1000 < 0.3
+
+
+def test_best_of_n_keeps_the_best_copy_that_passes(ctx, requests):
+    generated = [[GARBAGE, _personal(r), f"{r.product.title}, only €1.00!"] for r in requests]
+    result = best_of_n(ctx, requests, generated, templates=False)
+    table = result.candidates
+    assert table.filter(pl.col("text") == GARBAGE)["kept"].to_list() == [False] * 6
+    chosen = table.filter("chosen").sort("request")
+    assert chosen.height == 6 == len(result.examples)
+    assert chosen["score"].to_list() == table.filter("kept").group_by("request").agg(
+        pl.col("score").max()).sort("request")["score"].to_list()
+    assert chosen["personal"].all()  # the true click model rewards a true, valued claim
+    assert result.examples[0]["messages"][1]["role"] == "user"
+    assert result.summary()["chosen_from_generator"] == 6
+
+
+def test_templates_stand_in_when_nothing_generated_passes(ctx, requests):
+    result = best_of_n(ctx, requests, [[GARBAGE]] * len(requests))
+    assert result.summary()["chosen_from_template"] == len(requests)
+    assert result.summary()["generator_kept_rate"] == 0
+
+
+def test_history_takes_each_products_best_copy_by_click_rate():
+    copy = pl.DataFrame({"variant_id": ["a", "b", "c"], "product_id": ["P1", "P1", "P2"],
+                         "text": ["meh", "great", "only"], "ctr": [None, None, 0.3]})
+    shown = pl.DataFrame({"copy_variant_id": ["a"] * 30 + ["b"] * 30,
+                          "clicked": [True] * 3 + [False] * 27 + [True] * 9 + [False] * 21,
+                          "ts": [datetime(2026, 1, 1, tzinfo=UTC)] * 60})
+    assert history_by_product(copy, shown) == {"P1": ["great"], "P2": ["only"]}
+    assert history_by_product(copy, shown, min_impressions=31) == {"P2": ["only"]}
+
+
+def test_evaluation_scores_what_shoppers_would_see(ctx, requests):
+    good, _ = evaluate_copy(ctx, requests, [[_personal(r), _personal(r) + " Yours now."]
+                                            for r in requests])
+    bad, shown = evaluate_copy(ctx, requests, [[GARBAGE, GARBAGE]] * len(requests))
+    assert good["kept_rate"] == 1 and good["degraded_rate"] == 0
+    assert good["personalisation_rate"] == 1 and good["grounding_rate"] == 1
+    assert 0 < good["distinct_2"] < 1
+    assert bad["kept_rate"] == 0 and bad["degraded_rate"] == 1
+    assert bad["grounding_rate"] == 1  # the template fallback is true by construction
+    assert all(s["degraded"] and len(s["copy"]) == 1 for s in shown)
+    assert good["predicted_ctr"] > 0

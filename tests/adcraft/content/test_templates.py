@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from adcraft.content.guardrails import run_guardrails
+from adcraft.content.prompts import guardrails_for
+from adcraft.content.request import CopyKind, CopyRequest
+from adcraft.content.templates import template_variants
+from adcraft.features.profiles import ShopperProfile
+
+
+@pytest.mark.parametrize("kind", list(CopyKind))
+@pytest.mark.parametrize("likes", [["waterproof"], []])
+def test_every_template_passes_every_guardrail(kind, likes, jacket, vocabulary):
+    request = CopyRequest(profile=ShopperProfile(shopper_id="S", liked_attributes=likes),
+                          product=jacket, kind=kind, n_variants=8)
+    variants = template_variants(request)
+    assert variants and len(set(variants)) == len(variants)
+    for text in variants:
+        assert len(text) <= request.limit
+        assert run_guardrails(text, jacket, request.profile,
+                              guardrails_for(request, vocabulary)) == [], text
+
+
+def test_personal_templates_come_first_and_never_invent_a_like(jacket, headphones):
+    likes = ShopperProfile(shopper_id="S", liked_attributes=["waterproof"])
+    first = template_variants(CopyRequest(profile=likes, product=jacket), 1)[0]
+    assert "waterproof" in first.lower()
+    # headphones are not waterproof: no template says they are
+    assert not any("waterproof" in t.lower() for t in template_variants(
+        CopyRequest(profile=likes, product=headphones, n_variants=8)))
+
+
+def test_a_long_title_gives_way_to_a_short_name(jacket):
+    long = jacket.model_copy(update={"title": "Northpeak " + "Extra " * 20 + "Jacket"})
+    request = CopyRequest(profile=ShopperProfile(shopper_id="S"), product=long,
+                          kind=CopyKind.email_subject, n_variants=4)
+    assert all(len(t) <= 60 for t in template_variants(request))
