@@ -102,6 +102,13 @@ def _event_weight(dtype: pl.DataType) -> pl.Expr:
         EVENT_WEIGHTS, default=0.0, return_dtype=pl.Float64)
 
 
+def interest_weight(event_type: pl.DataType, as_of: datetime) -> pl.Expr:
+    """What each event says about interest: EVENT_WEIGHTS of its type, halved every
+    HALF_LIFE_DAYS before `as_of`. `event_type`: the dtype of the events' column."""
+    age_days = (pl.lit(as_of) - pl.col("ts")).dt.total_seconds() / 86400.0
+    return _event_weight(event_type) * (0.5 ** (age_days.clip(lower_bound=0) / HALF_LIFE_DAYS))
+
+
 def _coded(frame: pl.DataFrame, column: str) -> tuple[pl.Expr, pl.Series]:
     """`column` as a dense UInt32 code in name order (so sorting codes sorts names), and
     the names, indexed by code."""
@@ -194,7 +201,6 @@ def build_profiles(
     # costs. The shopper as a categorical code `sk`; `key` = (sk, product class).
     catalogue, classes, names = _catalogue(products)
     no_product = classes.height - 1
-    age_days = (pl.lit(as_of) - pl.col("ts")).dt.total_seconds() / 86400.0
     weighted = (
         events.select("event_type", "ts", "product_id",
                       shopper=pl.col("shopper_id").cast(pl.Categorical))
@@ -205,8 +211,7 @@ def build_profiles(
             key=pl.col("shopper").to_physical().cast(pl.UInt64) * 2**32
             + pl.col("cls").fill_null(no_product),
             # searches have no product: no weight, category, brand or price
-            w=_event_weight(events.collect_schema()["event_type"])
-            * (0.5 ** (age_days.clip(lower_bound=0) / HALF_LIFE_DAYS)),
+            w=interest_weight(events.collect_schema()["event_type"], as_of),
             # prices of what the shopper engaged with beyond a view; views if that is all
             beyond_view=pl.col("price").is_not_null() & (pl.col("event_type") != "view"),
         )
