@@ -69,6 +69,8 @@ class CopyGenerator:
         settings = settings or GenerationSettings()
         torch.manual_seed(settings.seed)
         out: list[list[str]] = []
+        started, tokens_before = time.perf_counter(), self.generated_tokens
+        n_batches = -(-len(conversations) // settings.batch_prompts)
         for start in range(0, len(conversations), settings.batch_prompts):
             chunk = conversations[start:start + settings.batch_prompts]
             batch = self.tokenizer([self.prompt_text(c) for c in chunk], return_tensors="pt",
@@ -76,8 +78,10 @@ class CopyGenerator:
             ids, mask = batch["input_ids"], batch["attention_mask"]
             cache = DynamicCache()
             # all but the last prompt token: generate needs one uncached token to start
+            # positions count real tokens only, as generate counts them (left padding)
+            positions = (mask.cumsum(-1) - 1).clamp(min=0)
             self.model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1],
-                       past_key_values=cache, use_cache=True)
+                       position_ids=positions[:, :-1], past_key_values=cache, use_cache=True)
             cache.batch_repeat_interleave(n)
             tokens = self.model.generate(
                 input_ids=ids.repeat_interleave(n, dim=0),
@@ -91,6 +95,12 @@ class CopyGenerator:
             self.generated_tokens += int((new != self.tokenizer.pad_token_id).sum())
             texts = [clean(t) for t in self.tokenizer.batch_decode(new, skip_special_tokens=True)]
             out += [texts[i * n:(i + 1) * n] for i in range(len(chunk))]
+            elapsed = time.perf_counter() - started
+            log.info("generated %d/%d prompts x %d variants (%.0f tokens/s)", len(out),
+                     len(conversations), n,
+                     (self.generated_tokens - tokens_before) / max(elapsed, 1e-9))
+        if n_batches:
+            log.debug("%d batches in %.1fs", n_batches, time.perf_counter() - started)
         return out
 
 

@@ -36,3 +36,25 @@ def test_a_missing_model_folder_says_how_to_get_one(tmp_path):
 
 def test_clean_keeps_the_copy_only():
     assert clean('  Copy: "Stay dry on every trail."\n\nNotes: ...') == "Stay dry on every trail."
+
+
+def test_reading_each_prompt_once_writes_what_reading_it_n_times_would(generator):
+    """The prompt's keys and values are computed once and copied n times; near-greedy
+    sampling must then give what plain `num_return_sequences` gives, padding included
+    (the two prompts differ in length)."""
+    import torch
+
+    prompts = [_ask("waterproof jacket"), _ask("a very light cast iron pan for camping trips")]
+    near_greedy = GenerationSettings(max_new_tokens=8, temperature=1e-4, seed=3)
+    cached = generator.generate(prompts, n=2, settings=near_greedy)
+    batch = generator.tokenizer([generator.prompt_text(p) for p in prompts], return_tensors="pt",
+                                padding=True, add_special_tokens=False)
+    with torch.inference_mode():
+        tokens = generator.model.generate(
+            **batch, do_sample=True, num_return_sequences=2, max_new_tokens=8,
+            temperature=1e-4, top_p=near_greedy.top_p,
+            repetition_penalty=near_greedy.repetition_penalty,
+            pad_token_id=generator.tokenizer.pad_token_id)
+    plain = [clean(t) for t in generator.tokenizer.batch_decode(
+        tokens[:, batch["input_ids"].shape[1]:], skip_special_tokens=True)]
+    assert cached == [plain[:2], plain[2:]]
