@@ -69,3 +69,19 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     LlamaForCausalLM(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+API_KEY = "test-key-0123456789"
+
+
+@pytest.fixture(scope="session")
+def serving_stack(tmp_path_factory, tiny_model_dir) -> dict:
+    """Settings overrides of a small, complete serving stack (shop, features, product
+    index, conversion and generator champions registered in MLflow) in a tmp home."""
+    from adcraft.serving.stack import build_stack, stack_settings
+    from adcraft.settings import Settings
+
+    overrides = stack_settings(tmp_path_factory.mktemp("serving-home"),
+                               serving={"api_keys": [API_KEY], "max_new_tokens": 8})
+    build_stack(Settings(**overrides), tiny_model_dir)
+    return overrides

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,29 @@ class ShopSettings(BaseModel):
     n_events: int = Field(200_000, gt=0, description="behaviour events to simulate")
     n_impressions: int = Field(50_000, ge=0, description="logged copy impressions (random policy)")
     days: int = Field(90, gt=0, description="length of the simulated history")
+
+
+class ServingSettings(BaseModel):
+    """The Serve application's knobs (`adcraft.serving`, `serve_apps/`). API keys come
+    from the environment (``ADCRAFT_SERVING__API_KEYS='["key-1"]'``), never from a file
+    in the repository; with none set every /v1 call is refused unless `dev_mode`."""
+
+    dataset: str = Field("synthetic", description="ingested dataset whose shop is served")
+    api_keys: list[SecretStr] = Field([], description="accepted X-API-Key values")
+    dev_mode: bool = Field(False, description="no API key needed: local development only")
+    max_body_bytes: int = Field(64 * 1024, gt=0, description="larger bodies get 413")
+    generator_timeout_s: float = Field(8.0, gt=0, description="then template copy, degraded")
+    ranker_timeout_s: float = Field(5.0, gt=0, description="ranking or scoring: then 503")
+    rerank_candidates: int = Field(3, ge=1, description="ranker candidates per item asked "
+                                                        "for, re-ranked by p(convert)")
+    max_new_tokens: int = Field(40, ge=1, le=512, description="generated tokens per variant")
+    conversion_model: str = "adcraft-conversion"
+    generator_model: str = "adcraft-generator"
+    alias: str = Field("champion", description="registry alias every model loads by")
+    feedback_log: Path | None = Field(None, description="event log; home/serving/events.jsonl")
+    remembered_requests: int = Field(100_000, gt=0, description="served requests that "
+                                                               "feedback can refer to")
+    recent_events: int = Field(50, gt=0, description="recent events kept per shopper")
 
 
 class Settings(BaseSettings):
@@ -44,6 +67,7 @@ class Settings(BaseSettings):
     mlflow_tracking_uri: str | None = Field(
         None, description="MLflow server or database; default sqlite under home/mlflow"
     )
+    serving: ServingSettings = Field(default_factory=ServingSettings)
     shared_data_dir: Path = Field(
         Path("../shared/data"), description="real evaluation data, when present"
     )
@@ -55,6 +79,8 @@ class Settings(BaseSettings):
         models = self.cache_dir / "models"
         self.generator_model_dir = self.generator_model_dir or models / "smollm2-135m-instruct"
         self.embedder_model_dir = self.embedder_model_dir or models / "all-minilm-l6-v2"
+        if self.serving.feedback_log is None:
+            self.serving.feedback_log = self.home / "serving" / "events.jsonl"
         return self
 
 

@@ -1,0 +1,194 @@
+"""The HTTP face of the service: routes, API keys, body size limit, request ids, and
+errors that always say what went wrong (422 naming the field, 401, 413, 503), never a
+bare 500 and never echoing the input back (it may hold personal data)."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import uuid
+from typing import Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from adcraft.serving.feedback import UnknownReference
+from adcraft.serving.schemas import (
+    CopyBody,
+    CopyResponse,
+    ErrorBody,
+    FeedbackBody,
+    FeedbackResponse,
+    Health,
+    RecommendationRequest,
+    RecommendationResponse,
+)
+from adcraft.serving.service import DependencyError, RecommendationService
+from adcraft.settings import ServingSettings
+
+log = logging.getLogger(__name__)
+REQUEST_ID_HEADER = "x-request-id"
+API_KEY_HEADER = "x-api-key"
+_GOOD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+PROTECTED = ("/v1/", "/admin/")  # /healthz, /docs and /openapi.json stay open
+
+
+def _error(status: int, request_id: str, detail, field: str | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ErrorBody(request_id=request_id, detail=detail, field=field)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def request_id_of(scope: Scope) -> str:
+    return scope.setdefault("state", {}).get("request_id", "")
+
+
+class RequestIdMiddleware:
+    """Every response carries X-Request-ID: the caller's (if well formed) or a new one.
+    Behind Ray Serve's proxy, which already gives every request an id and sets the
+    header on the response, `echo=False` only reads it."""
+
+    def __init__(self, app: ASGIApp, echo: bool = True):
+        self.app, self.echo = app, echo
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        given = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        request_id = given if _GOOD_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if self.echo and message["type"] == "http.response.start":
+                message.setdefault("headers", []).append(
+                    (REQUEST_ID_HEADER.encode(), request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class ApiKeyMiddleware:
+    """401 for /v1 and /admin calls without a valid key (X-API-Key or a Bearer token),
+    checked before the body is read; off only in dev mode."""
+
+    def __init__(self, app: ASGIApp, settings: ServingSettings):
+        self.app = app
+        self.keys = [k.get_secret_value().encode() for k in settings.api_keys]
+        self.dev_mode = settings.dev_mode
+        if not self.keys and not self.dev_mode:
+            log.warning("no API keys configured and not in dev mode: every /v1 call is refused")
+
+    def _valid(self, scope: Scope) -> bool:
+        headers = dict(scope["headers"])
+        key = headers.get(API_KEY_HEADER.encode(), b"")
+        auth = headers.get(b"authorization", b"")
+        if not key and auth.lower().startswith(b"bearer "):
+            key = auth[7:].strip()
+        return bool(key) and any(hmac.compare_digest(key, k) for k in self.keys)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and not self.dev_mode
+                and scope["path"].startswith(PROTECTED) and not self._valid(scope)):
+            response = _error(401, request_id_of(scope), "a valid API key is required",
+                              headers={"WWW-Authenticate": "Bearer"})
+            return await response(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """413 for a body over the limit, whether or not it declares its length."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        too_big = _error(413, request_id_of(scope),
+                         f"the body is over the limit of {self.max_bytes} bytes")
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await too_big(scope, receive, send)
+        chunks, size, more = [], 0, True
+        while more:  # read it all (bounded) so the app never sees a partial body
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > self.max_bytes:
+                return await too_big(scope, receive, send)
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+class ReloadBody(BaseModel):
+    component: Literal["all", "embedder", "ranker", "conversion", "generator"] = "all"
+
+
+def _field(loc) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def create_api(service: RecommendationService, settings: ServingSettings,
+               behind_serve: bool = False) -> FastAPI:
+    api = FastAPI(title="adcraft", version="1", description="Personalised recommendations "
+                  "with copy written for each shopper; feedback trains what is shown.")
+
+    @api.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                  for e in exc.errors()]  # no "input": it may be personal or hostile
+        return _error(422, request_id_of(request.scope), errors,
+                      _field(errors[0]["loc"]) if errors else None)
+
+    @api.exception_handler(UnknownReference)
+    async def unknown(request: Request, exc: UnknownReference) -> JSONResponse:
+        return _error(422, request_id_of(request.scope), str(exc), f"body.{exc.field}")
+
+    @api.exception_handler(DependencyError)
+    async def unavailable(request: Request, exc: DependencyError) -> JSONResponse:
+        return _error(503, request_id_of(request.scope), str(exc), headers={"Retry-After": "1"})
+
+    @api.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("request %s failed: %s", request_id_of(request.scope), type(exc).__name__)
+        return _error(500, request_id_of(request.scope), "internal error; quote the request id")
+
+    @api.post("/v1/recommendations", response_model=RecommendationResponse)
+    async def recommendations(body: RecommendationRequest, request: Request):
+        return await service.recommend(body, request_id_of(request.scope))
+
+    @api.post("/v1/copy", response_model=CopyResponse)
+    async def copy(body: CopyBody, request: Request):
+        return await service.copy(body, request_id_of(request.scope))
+
+    @api.post("/v1/feedback", response_model=FeedbackResponse)
+    async def feedback(body: FeedbackBody, request: Request):
+        return await service.record_feedback(body, request_id_of(request.scope))
+
+    @api.get("/healthz", response_model=Health)
+    async def healthz():
+        return Health(status="ok", components={"feedback_log": service.feedback.log.path.name})
+
+    @api.post("/admin/reload")
+    async def reload(body: ReloadBody):
+        return {"reloaded": await service.reload(body.component)}
+
+    api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    api.add_middleware(ApiKeyMiddleware, settings=settings)
+    api.add_middleware(RequestIdMiddleware, echo=not behind_serve)  # last added: outermost
+    return api

@@ -1,0 +1,78 @@
+"""Thompson sampling over copy variants, one Beta posterior per (segment, variant).
+
+A variant's reward is whether the shown copy led to a click, cart or purchase (once per
+shown item, however many of those follow). The state is a pure function of the event
+log, so every Ingress replica that replays the same log agrees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from adcraft.serving.schemas import ArmState
+
+PRIOR_SUCCESSES, PRIOR_FAILURES = 1.0, 1.0  # Beta(1, 1): every new variant starts even
+SUCCESS_EVENTS = frozenset({"click", "cart", "purchase"})
+
+
+def variant_id(product_id: str, kind: str, text: str) -> str:
+    """A stable id for one piece of copy: the same text for the same product and slot
+    is the same arm on every replica and after every restart."""
+    digest = hashlib.sha256(f"{product_id}\x1f{kind}\x1f{text}".encode()).hexdigest()
+    return f"v-{digest[:16]}"
+
+
+@dataclass
+class Arm:
+    trials: float = 0.0
+    successes: float = 0.0
+
+    def posterior(self) -> tuple[float, float]:
+        return (PRIOR_SUCCESSES + self.successes,
+                PRIOR_FAILURES + max(self.trials - self.successes, 0.0))
+
+    @property
+    def mean(self) -> float:
+        a, b = self.posterior()
+        return a / (a + b)
+
+
+class ThompsonBandit:
+    def __init__(self, seed: int | None = None):
+        self.arms: dict[tuple[str, str], Arm] = {}
+        self._seen: set[tuple[str, str]] = set()  # (request, item) shown
+        self._won: set[tuple[str, str]] = set()  # (request, item) that earned a reward
+        self.rng = np.random.default_rng(seed)
+
+    def arm(self, segment: str, variant: str) -> Arm:
+        return self.arms.setdefault((segment, variant), Arm())
+
+    def update(self, segment: str, variant: str, event: str, request_id: str,
+               item: str) -> Arm:
+        """One feedback event: an impression is a trial; the first click, cart or
+        purchase of a shown item is a success (and implies its impression)."""
+        arm, key = self.arm(segment, variant), (request_id, item)
+        if key not in self._seen:
+            self._seen.add(key)
+            arm.trials += 1
+        if event in SUCCESS_EVENTS and key not in self._won:
+            self._won.add(key)
+            arm.successes += 1
+        return arm
+
+    def choose(self, segment: str, variants: Sequence[str]) -> int:
+        """Index of the variant to show: the one whose sampled click rate is highest."""
+        if not variants:
+            raise ValueError("no variants to choose from")
+        draws = [self.rng.beta(*self.arms.get((segment, v), Arm()).posterior())
+                 for v in variants]
+        return int(np.argmax(draws))
+
+    def state(self, segment: str, variant: str) -> ArmState:
+        arm = self.arms.get((segment, variant), Arm())
+        return ArmState(segment=segment, variant=variant, successes=arm.successes,
+                        trials=arm.trials, mean=arm.mean)

@@ -1,0 +1,51 @@
+"""Which copy a shopper sees for an item: the generator's variants that pass every
+guardrail, the bandit's pick among them; when the generator failed, was too slow, or
+nothing it wrote passed, grounded template copy, marked `degraded`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from adcraft.content.claims import FactVocabulary
+from adcraft.content.guardrails import filter_variants
+from adcraft.content.prompts import guardrails_for
+from adcraft.content.request import CopyRequest
+from adcraft.content.templates import template_variants
+from adcraft.serving.bandit import variant_id
+from adcraft.serving.schemas import CopyOut
+
+UNAVAILABLE = "generator_unavailable"  # failed or timed out: the answer is degraded
+REJECTED = "no_variant_passed"  # the generator answered; the guardrails kept nothing
+Chooser = Callable[[Sequence[str]], int]  # variant ids -> index of the one to show
+
+
+def checked_copy(request: CopyRequest, texts: Sequence[str], source: str,
+                 vocabulary: FactVocabulary, fallback: str | None = None) -> list[CopyOut]:
+    """The texts that pass the guardrails (repaired where they can be), as copy with a
+    stable variant id and the product facts each states."""
+    out: dict[str, CopyOut] = {}
+    product = request.product
+    for checked in filter_variants(texts, product, request.profile,
+                                   guardrails_for(request, vocabulary)):
+        if not checked.kept:
+            continue
+        vid = variant_id(product.product_id, request.kind.value, checked.text)
+        facts = sorted(vocabulary.claims(checked.text, product.product_id).grounded)
+        out.setdefault(vid, CopyOut(text=checked.text, variant_id=vid, kind=request.kind,
+                                    source=source, degraded=fallback == UNAVAILABLE,
+                                    fallback=fallback, facts=facts))
+    return list(out.values())
+
+
+def choose_copy(request: CopyRequest, generated: Sequence[str] | None,
+                vocabulary: FactVocabulary, choose: Chooser) -> tuple[CopyOut | None,
+                                                                      list[CopyOut]]:
+    """(the copy to show, every variant that may be shown). `generated` is None when
+    the generator failed or timed out."""
+    kept = checked_copy(request, generated, "generator", vocabulary) if generated else []
+    if not kept:
+        kept = checked_copy(request, template_variants(request), "template", vocabulary,
+                            UNAVAILABLE if generated is None else REJECTED)
+    if not kept:
+        return None, []
+    return kept[choose([c.variant_id for c in kept])], kept

@@ -1,0 +1,106 @@
+"""What feedback changes while serving: the bandit over copy variants, each shopper's
+recent activity (which the ranker reads), and which requests feedback may refer to.
+All of it is replayed from the event log, so replicas converge and a restart loses
+nothing that was acknowledged."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from adcraft.serving.bandit import ThompsonBandit
+from adcraft.serving.eventlog import EventLog, now
+from adcraft.serving.schemas import ArmState, FeedbackBody
+
+INTEREST_EVENTS = frozenset({"click", "cart", "purchase"})  # what the ranker learns from
+
+
+class UnknownReference(ValueError):
+    """A reference to nothing known (request, item, variant, product): names the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Served:
+    shopper_id: str
+    segment: str
+    items: dict[str, str | None]  # product id -> variant id shown (None: no copy)
+
+
+class FeedbackState:
+    def __init__(self, path: str | Path, remembered_requests: int = 100_000,
+                 recent_events: int = 50, seed: int | None = None):
+        self.log = EventLog(path)
+        self.bandit = ThompsonBandit(seed)
+        self.recent: dict[str, deque[dict[str, Any]]] = {}
+        self.served: OrderedDict[str, Served] = OrderedDict()
+        self.remembered, self.recent_events = remembered_requests, recent_events
+        self._lock = threading.Lock()
+        self.refresh()
+
+    # ---- replay
+    def refresh(self) -> None:
+        """Apply what any replica appended since the last call."""
+        with self._lock:
+            for record in self.log.tail():
+                self._apply(record)
+
+    def _apply(self, r: dict[str, Any]) -> None:
+        if r.get("kind") == "served":
+            self.served[r["request_id"]] = Served(
+                r["shopper_id"], r["segment"],
+                {i["product_id"]: i.get("variant_id") for i in r["items"]})
+            while len(self.served) > self.remembered:
+                self.served.popitem(last=False)
+        elif r.get("kind") == "feedback":
+            if r.get("variant_id"):
+                self.bandit.update(r["segment"], r["variant_id"], r["event"], r["request_id"],
+                                   r["product_id"])
+            if r["event"] in INTEREST_EVENTS:
+                self.recent.setdefault(r["shopper_id"], deque(maxlen=self.recent_events)).append(
+                    {"product_id": r["product_id"], "event_type": r["event"], "ts": r["ts"]})
+
+    # ---- writes
+    def record_served(self, request_id: str, shopper_id: str, segment: str, copy_kind: str | None,
+                      items: list[dict[str, Any]]) -> None:
+        record = {"kind": "served", "request_id": request_id, "ts": now().isoformat(),
+                  "shopper_id": shopper_id, "segment": segment, "copy_kind": copy_kind,
+                  "items": items}
+        self.log.append(record, durable=False)
+        self.refresh()  # applies it, once: state only ever comes from the log
+
+    def record_feedback(self, body: FeedbackBody) -> ArmState | None:
+        """Check the feedback against what was served, make it durable, then apply it."""
+        self.refresh()  # the request may have been served by another replica
+        served = self.served.get(body.request_id)
+        if served is None:
+            raise UnknownReference("request_id", "unknown or expired request id")
+        if body.item not in served.items:
+            raise UnknownReference("item", "this item was not in that response")
+        shown = served.items[body.item]
+        if body.variant is not None and body.variant != shown:
+            raise UnknownReference("variant", "this variant was not shown for that item")
+        record = {"kind": "feedback", "request_id": body.request_id, "ts": now().isoformat(),
+                  "shopper_id": served.shopper_id, "segment": served.segment,
+                  "product_id": body.item, "variant_id": shown, "event": body.event}
+        self.log.append(record, durable=True)
+        self.refresh()
+        return self.bandit.state(served.segment, shown) if shown else None
+
+    # ---- reads
+    def recent_activity(self, shopper_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.recent.get(shopper_id, ()))
+
+    def choose(self, segment: str, variants: list[str]) -> int:
+        with self._lock:
+            return self.bandit.choose(segment, variants)
+
+    def close(self) -> None:
+        self.log.close()

@@ -1,0 +1,215 @@
+"""One recommendation, end to end: embed the search (if any), rank, score p(convert),
+write copy for the top items, let the guardrails and the bandit pick what is shown, and
+remember what was shown for feedback. The Serve Ingress runs this with deployment
+handles as its backends; the bench and the tests run it with the models in process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Protocol
+
+from adcraft.content.prompts import build_messages
+from adcraft.content.request import CopyRequest, ProductFacts
+from adcraft.features.profiles import ShopperProfile
+from adcraft.serving.components import (
+    ConversionScorer,
+    CopyWriter,
+    Embedded,
+    Generated,
+    QueryEmbedder,
+    Ranked,
+    Ranker,
+    RankQuery,
+    Scored,
+)
+from adcraft.serving.copy_choice import choose_copy
+from adcraft.serving.feedback import FeedbackState, UnknownReference
+from adcraft.serving.schemas import (
+    CopyBody,
+    CopyOut,
+    CopyResponse,
+    FeedbackBody,
+    FeedbackResponse,
+    RecommendationRequest,
+    RecommendationResponse,
+    RecommendedItem,
+)
+from adcraft.serving.shop import Shop
+from adcraft.settings import ServingSettings
+
+log = logging.getLogger(__name__)
+UNAVAILABLE = "unavailable"
+COMPONENTS = ("embedder", "ranker", "conversion", "generator")
+
+
+class Backends(Protocol):
+    """The four models, wherever they run."""
+
+    async def embed(self, texts: list[str]) -> Embedded: ...
+    async def rank(self, query: RankQuery) -> Ranked: ...
+    async def score(self, shopper_id: str, product_ids: list[str]) -> Scored: ...
+    async def generate(self, messages: list[dict], n: int) -> Generated: ...
+    async def reload(self, component: str) -> str: ...
+
+
+class DependencyError(RuntimeError):
+    """A model the answer cannot do without (ranker, conversion) failed: 503."""
+
+
+class LocalBackends:
+    """The models called in this process (the bench's baseline, and the tests')."""
+
+    def __init__(self, embedder: QueryEmbedder, ranker: Ranker, conversion: ConversionScorer,
+                 writer: CopyWriter | None):
+        self.embedder, self.ranker, self.conversion, self.writer = (embedder, ranker,
+                                                                    conversion, writer)
+
+    async def embed(self, texts: list[str]) -> Embedded:
+        return self.embedder.embed(texts)
+
+    async def rank(self, query: RankQuery) -> Ranked:
+        return self.ranker.rank(query)
+
+    async def score(self, shopper_id: str, product_ids: list[str]) -> Scored:
+        return self.conversion.score(shopper_id, product_ids)
+
+    async def generate(self, messages: list[dict], n: int) -> Generated:
+        if self.writer is None:
+            raise RuntimeError("no generator loaded")
+        return Generated(variants=self.writer.generate([messages], n)[0],
+                         version=self.writer.version)
+
+    async def reload(self, component: str) -> str:
+        raise NotImplementedError("in-process models reload by being built again")
+
+
+class RecommendationService:
+    def __init__(self, shop: Shop, backends: Backends, feedback: FeedbackState,
+                 settings: ServingSettings):
+        self.shop, self.backends, self.feedback, self.settings = (shop, backends, feedback,
+                                                                  settings)
+
+    async def _required(self, what: str, call):
+        try:
+            return await asyncio.wait_for(call, self.settings.ranker_timeout_s)
+        except Exception as exc:  # noqa: BLE001 - any failure of a dependency is a 503
+            log.warning("%s failed: %s", what, type(exc).__name__)
+            raise DependencyError(f"the {what} is unavailable; retry shortly") from exc
+
+    async def _generate(self, requests: list[CopyRequest]) -> tuple[list[list[str] | None],
+                                                                     str]:
+        """Variants per request, None where the generator failed; all None on timeout."""
+        calls = [self.backends.generate(build_messages(r), r.n_variants) for r in requests]
+        try:
+            results = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True),
+                                             self.settings.generator_timeout_s)
+        except TimeoutError:
+            log.warning("generator timed out after %.1fs: template copy",
+                        self.settings.generator_timeout_s)
+            return [None] * len(requests), UNAVAILABLE
+        out, version = [], UNAVAILABLE
+        for result in results:
+            if isinstance(result, BaseException):
+                log.warning("generator failed: %s", type(result).__name__)
+                out.append(None)
+            else:
+                out.append(result.variants)
+                version = result.version
+        return out, version
+
+    def _choose(self, segment: str):
+        return lambda variants: self.feedback.choose(segment, list(variants))
+
+    async def recommend(self, body: RecommendationRequest, request_id: str
+                        ) -> RecommendationResponse:
+        started = time.perf_counter()
+        shopper_id = body.shopper_id or f"anon-{request_id}"
+        versions: dict[str, str] = {}
+        vector = None
+        if body.context and body.context.query:
+            embedded = await self._required("embedder", self.backends.embed(
+                [body.context.query]))
+            vector, versions["embedder"] = embedded.vectors[0], embedded.version
+        depth = body.k * self.settings.rerank_candidates
+        ranked = await self._required("ranker", self.backends.rank(RankQuery(
+            shopper_id=shopper_id, k=depth, query_vector=vector,
+            recent=self.feedback.recent_activity(shopper_id))))
+        scored = await self._required("conversion model", self.backends.score(
+            shopper_id, ranked.product_ids))
+        versions |= {"ranker": ranked.version, "conversion": scored.version}
+        p = [c if c is not None else k for c, k in zip(scored.p_convert, scored.p_click)]
+        order = sorted(range(len(p)), key=lambda i: (-(p[i] or 0.0), -ranked.scores[i]))
+        order = order[:body.k]
+        segment = ranked.segment if body.shopper_id or not body.context or not (
+            body.context.category) else f"cold:{body.context.category[:40]}"
+        items = [RecommendedItem(product_id=ranked.product_ids[i],
+                                 title=self.shop.facts(ranked.product_ids[i]).title,
+                                 score=ranked.scores[i], p_click=scored.p_click[i],
+                                 p_convert=scored.p_convert[i]) for i in order]
+        degraded = False
+        if body.with_copy and items:
+            profile = self.shop.profile(shopper_id)
+            requests = [CopyRequest(profile=profile, product=self.shop.facts(it.product_id),
+                                    kind=body.kind, n_variants=body.variants) for it in items]
+            generated, versions["generator"] = await self._generate(requests)
+            for item, request, variants in zip(items, requests, generated):
+                item.copy_, _ = choose_copy(request, variants, self.shop.vocabulary,
+                                            self._choose(segment))
+            degraded = any(v is None for v in generated)
+        self.feedback.record_served(request_id, shopper_id, segment,
+                                    body.kind.value if body.with_copy else None,
+                                    [_served(it, position) for position, it in
+                                     enumerate(items, start=1)])
+        log.info("request %s: %d items, copy=%s, degraded=%s, %.0f ms", request_id, len(items),
+                 body.with_copy, degraded, 1000 * (time.perf_counter() - started))
+        return RecommendationResponse(request_id=request_id, shopper_id=shopper_id,
+                                      cold_start=ranked.cold_start, segment=segment,
+                                      items=items, degraded=degraded, model_versions=versions)
+
+    async def copy(self, body: CopyBody, request_id: str) -> CopyResponse:
+        product = body.product or self._product(body.product_id)
+        profile = body.profile or self.shop.profile(body.shopper_id or f"anon-{request_id}")
+        if body.profile is not None and body.shopper_id:
+            profile = profile.model_copy(update={"shopper_id": body.shopper_id})
+        request = CopyRequest(profile=profile, product=product, kind=body.kind,
+                              n_variants=body.variants)
+        generated, version = await self._generate([request])
+        segment = self._segment_of(profile)
+        chosen, kept = choose_copy(request, generated[0], self.shop.vocabulary,
+                                   self._choose(segment))
+        self.feedback.record_served(request_id, profile.shopper_id, segment, body.kind.value,
+                                    [_served_copy(product.product_id, chosen, 1)])
+        return CopyResponse(request_id=request_id, product_id=product.product_id, copy=chosen,
+                            variants=kept, degraded=generated[0] is None,
+                            model_versions={"generator": version})
+
+    def _product(self, product_id: str | None) -> ProductFacts:
+        if product_id is None or not self.shop.has_product(product_id):
+            raise UnknownReference("product_id", "unknown product")
+        return self.shop.facts(product_id)
+
+    @staticmethod
+    def _segment_of(profile: ShopperProfile) -> str:
+        if profile.cold_start or not profile.categories:
+            return "cold"
+        return profile.categories[0].name.split(" > ")[0]
+
+    async def record_feedback(self, body: FeedbackBody, request_id: str) -> FeedbackResponse:
+        arm = await asyncio.to_thread(self.feedback.record_feedback, body)  # fsync off-loop
+        return FeedbackResponse(request_id=request_id, accepted=True, arm=arm)
+
+    async def reload(self, component: str) -> dict[str, str]:
+        names = COMPONENTS if component == "all" else (component,)
+        return {name: await self.backends.reload(name) for name in names}
+
+
+def _served(item: RecommendedItem, position: int) -> dict:
+    return _served_copy(item.product_id, item.copy_, position)
+
+
+def _served_copy(product_id: str, copy: CopyOut | None, position: int) -> dict:
+    return {"product_id": product_id, "position": position,
+            "variant_id": copy.variant_id if copy else None,
+            "copy_text": copy.text if copy else None, "source": copy.source if copy else None}

@@ -1,0 +1,89 @@
+"""A small, complete serving stack in one folder: a synthetic shop with its features, a
+product index, and registered `champion`s of the conversion model and the generator,
+registered the way the pipelines register them. For tests, the bench and trying the
+app locally without running every pipeline first."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import mlflow
+from adcraft.data.io import write_tables
+from adcraft.data.sources import dataset_dir
+from adcraft.data.synthetic import build_shop
+from adcraft.features.build import build_features
+from adcraft.models.conversion import ConversionConfig, ConversionModel
+from adcraft.models.conversion_data import conversion_data
+from adcraft.models.conversion_pyfunc import MODEL_CODE as CONVERSION_CODE
+from adcraft.models.conversion_pyfunc import pyfunc_input
+from adcraft.models.generator_pyfunc import ARTIFACT
+from adcraft.models.generator_pyfunc import MODEL_CODE as GENERATOR_CODE
+from adcraft.registry import CHAMPION, Registry
+from adcraft.retrieval import EmbeddingConfig, ProductIndex, embed_products, load_embedder
+from adcraft.retrieval.index import log_index
+from adcraft.settings import Settings, ShopSettings
+
+log = logging.getLogger(__name__)
+SMALL_SHOP = ShopSettings(n_products=200, n_shoppers=300, n_events=20_000, n_impressions=6_000)
+
+
+def stack_settings(home: str | Path, **overrides: Any) -> dict[str, Any]:
+    """Settings overrides (as the Serve app takes them) for a stack under `home`."""
+    cache = Settings().cache_dir.resolve()  # the project's models, not a copy
+    return {"home": str(Path(home).resolve()), "cache_dir": str(cache),
+            "shop": SMALL_SHOP.model_dump(), **overrides}
+
+
+def register_conversion(settings: Settings, tables: dict, rounds: int = 40) -> int:
+    data = conversion_data(tables)
+    s = data.splits
+    model = ConversionModel(data.spec, ConversionConfig(num_boost_round=rounds,
+                                                        seed=settings.seed))
+    model.fit(s["train"], s["valid"]).calibrate(s["calib"])
+    registry = Registry(settings)
+    with registry.run("stack-conversion"), tempfile.TemporaryDirectory() as tmp:
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=CONVERSION_CODE,
+            artifacts={"model": str(model.save(f"{tmp}/conversion"))},
+            input_example=pyfunc_input(s["test"].head(5), data.spec),
+            pip_requirements=["xgboost==3.2.0", "polars==2.1.0", "scikit-learn"])
+        version = registry.register(info.model_uri, settings.serving.conversion_model)
+    registry.set_alias(settings.serving.conversion_model, CHAMPION, version)
+    return version
+
+
+def register_generator(settings: Settings, model_dir: str | Path) -> int:
+    """A local Hugging Face folder as a new `champion` of the generator, through the same
+    pyfunc as `pipelines.finetune_generator`."""
+    registry = Registry(settings)
+    with registry.run("stack-generator"):
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=GENERATOR_CODE, artifacts={ARTIFACT: str(model_dir)},
+            pip_requirements=["torch==2.13.0", "transformers==5.23.0"])
+        version = registry.register(info.model_uri, settings.serving.generator_model,
+                                    f"registered from {Path(model_dir).name}")
+    registry.set_alias(settings.serving.generator_model, CHAMPION, version)
+    return version
+
+
+def build_stack(settings: Settings, generator_dir: str | Path) -> Settings:
+    """Shop tables and features, the product index and both models, under settings.home."""
+    shop = build_shop(settings.shop, settings.seed)
+    folder = dataset_dir(settings.serving.dataset, settings)
+    tables = shop.tables()
+    write_tables(tables, folder / "tables")
+    write_tables(build_features(tables), folder / "features")
+    embeddings = embed_products(tables["products"], load_embedder(settings.embedder_model_dir),
+                                EmbeddingConfig(max_description_chars=0))
+    index = ProductIndex.build(embeddings, dataset=settings.serving.dataset,
+                               embedder=settings.embedder_model_dir.name)
+    registry = Registry(settings)
+    with registry.run(f"build-index-{settings.serving.dataset}"):
+        log_index(index, settings.serving.dataset)
+    register_conversion(settings, tables)
+    register_generator(settings, generator_dir)
+    log.info("serving stack ready under %s", settings.home)
+    return settings

@@ -1,0 +1,200 @@
+"""The adcraft Serve application: Embedder, Ranker, ConversionModel and Generator behind a
+FastAPI Ingress, composed through DeploymentHandles. Thin wiring: every decision lives
+in `adcraft.serving`.
+
+    serve run serve_apps.config.yaml           # or: serve deploy serve_apps/config.yaml
+    serve run serve_apps.app:app               # defaults, settings from ADCRAFT_* env
+
+Each deployment loads its model from MLflow by alias (`champion`) on start and again when
+told: a changed `user_config` (`serve deploy` with e.g. `reload: 2`), or
+`POST /admin/reload`. The new model loads beside the old one, which keeps answering
+until the swap, so no request is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from ray import serve
+from ray.serve import Application
+from ray.serve.handle import DeploymentHandle
+
+from adcraft.serving.api import create_api
+from adcraft.serving.components import (
+    ConversionScorer,
+    CopyWriter,
+    Embedded,
+    Generated,
+    QueryEmbedder,
+    Ranked,
+    Ranker,
+    RankQuery,
+    Scored,
+)
+from adcraft.serving.feedback import FeedbackState
+from adcraft.serving.service import RecommendationService
+from adcraft.serving.shop import Shop
+from adcraft.settings import Settings
+
+log = logging.getLogger("serve_apps")
+SMALL = {"num_cpus": 0.25}  # 2-core machines host the whole graph; raise on a cluster
+
+
+def autoscaling(target: float, max_replicas: int = 2) -> dict[str, Any]:
+    return {"min_replicas": 1, "max_replicas": max_replicas, "target_ongoing_requests": target,
+            "upscale_delay_s": 5, "downscale_delay_s": 60}
+
+
+class Reloadable:
+    """Loads its model in __init__, and again on `reload()` or a changed user_config:
+    off the event loop, swapped in one assignment, so in-flight calls finish on the old."""
+
+    def __init__(self, settings: dict[str, Any]):
+        self.overrides = settings
+        self.user_config: dict[str, Any] = {}
+        self.model = self.load()
+
+    def settings(self) -> Settings:
+        serving = {**self.overrides.get("serving", {}),
+                   **{k: v for k, v in self.user_config.items() if k != "reload"}}
+        return Settings(**{**self.overrides, "serving": serving})
+
+    def load(self):
+        raise NotImplementedError
+
+    async def reload(self) -> str:
+        self.model = await asyncio.to_thread(self.load)
+        return self.model.version
+
+    async def reconfigure(self, user_config: dict[str, Any]) -> None:
+        """user_config: serving settings (alias, max_new_tokens, ...) and a `reload`
+        counter; bump it to reload the same alias after the alias moved."""
+        before = (self.settings(), self.user_config.get("reload", 0))
+        self.user_config = dict(user_config)
+        if (self.settings(), self.user_config.get("reload", 0)) != before:
+            await self.reload()
+
+    async def version(self) -> str:
+        return self.model.version
+
+
+@serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
+                  max_ongoing_requests=32)
+class Embedder(Reloadable):
+    def load(self) -> QueryEmbedder:
+        return QueryEmbedder.load(self.settings())
+
+    @serve.batch(max_batch_size=16, batch_wait_timeout_s=0.005)
+    async def embed(self, calls: list[list[str]]) -> list[Embedded]:
+        model = self.model
+        flat = await asyncio.to_thread(model.embed, [t for texts in calls for t in texts])
+        out, start = [], 0
+        for texts in calls:
+            out.append(Embedded(vectors=flat.vectors[start:start + len(texts)],
+                                version=flat.version))
+            start += len(texts)
+        return out
+
+
+@serve.deployment(name="Ranker", autoscaling_config=autoscaling(4), ray_actor_options=SMALL,
+                  max_ongoing_requests=16)
+class RankerDeployment(Reloadable):
+    def load(self) -> Ranker:
+        return Ranker.load(self.settings())
+
+    async def rank(self, query: RankQuery) -> Ranked:
+        return await asyncio.to_thread(self.model.rank, query)
+
+
+@serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
+                  max_ongoing_requests=32)
+class ConversionModel(Reloadable):
+    def load(self) -> ConversionScorer:
+        return ConversionScorer.load(self.settings())
+
+    @serve.batch(max_batch_size=16, batch_wait_timeout_s=0.002)
+    async def score(self, calls: list[tuple[str, list[str]]]) -> list[Scored]:
+        return await asyncio.to_thread(self.model.score_many, calls)
+
+
+@serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
+                  max_ongoing_requests=32, health_check_period_s=2)
+class Generator(Reloadable):
+    def load(self) -> CopyWriter:
+        return CopyWriter.load(self.settings())
+
+    @serve.batch(max_batch_size=8, batch_wait_timeout_s=0.05)
+    async def generate(self, calls: list[tuple[list[dict], int]]) -> list[Generated]:
+        """Prompts from concurrent requests in one forward pass (n: the most asked)."""
+        writer = self.model
+        n = max(k for _, k in calls)
+        out = await asyncio.to_thread(writer.generate, [m for m, _ in calls], n)
+        return [Generated(variants=v[:k], version=writer.version)
+                for v, (_, k) in zip(out, calls)]
+
+    async def generated_tokens(self) -> int:
+        return self.model.generated_tokens
+
+
+class HandleBackends:
+    """`adcraft.serving.Backends` over deployment handles."""
+
+    def __init__(self, embedder: DeploymentHandle, ranker: DeploymentHandle,
+                 conversion: DeploymentHandle, generator: DeploymentHandle):
+        self.handles = {"embedder": embedder, "ranker": ranker, "conversion": conversion,
+                        "generator": generator}
+
+    async def embed(self, texts: list[str]) -> Embedded:
+        return await self.handles["embedder"].embed.remote(texts)
+
+    async def rank(self, query: RankQuery) -> Ranked:
+        return await self.handles["ranker"].rank.remote(query)
+
+    async def score(self, shopper_id: str, product_ids: list[str]) -> Scored:
+        return await self.handles["conversion"].score.remote((shopper_id, product_ids))
+
+    async def generate(self, messages: list[dict], n: int) -> Generated:
+        return await self.handles["generator"].generate.remote((messages, n))
+
+    async def reload(self, component: str) -> str:
+        return await self.handles[component].reload.remote()
+
+
+@serve.deployment(autoscaling_config=autoscaling(16, max_replicas=2), ray_actor_options=SMALL,
+                  max_ongoing_requests=64)
+@serve.ingress()
+class Ingress:
+    def __init__(self, embedder: DeploymentHandle, ranker: DeploymentHandle,
+                 conversion: DeploymentHandle, generator: DeploymentHandle,
+                 settings: dict[str, Any]):
+        self.settings = Settings(**settings)
+        s = self.settings.serving
+        feedback = FeedbackState(s.feedback_log, s.remembered_requests, s.recent_events)
+        self.service = RecommendationService(
+            Shop.load(self.settings), HandleBackends(embedder, ranker, conversion, generator),
+            feedback, s)
+
+    def __serve_build_asgi_app__(self):
+        return create_api(self.service, self.settings.serving, behind_serve=True)
+
+
+class AppArgs(BaseModel):
+    """`args:` of the config: overrides of `adcraft.settings.Settings`, e.g.
+    {"home": "/srv/adcraft", "serving": {"dataset": "synthetic", "dev_mode": true}}."""
+
+    settings: dict[str, Any] = {}
+
+
+def build(args: AppArgs) -> Application:
+    overrides = dict(args.settings)
+    # replicas may start in another folder: pin the home this process means
+    overrides["home"] = str(Path(overrides.get("home") or Settings().home).resolve())
+    return Ingress.bind(Embedder.bind(overrides), RankerDeployment.bind(overrides),
+                        ConversionModel.bind(overrides), Generator.bind(overrides), overrides)
+
+
+app = build(AppArgs())

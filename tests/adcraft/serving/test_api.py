@@ -1,0 +1,194 @@
+"""The service in process, through its HTTP API, with the real models of a small stack
+(no Ray): the whole path, cold start, every bad-input status, feedback, degradation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+from starlette.testclient import TestClient
+
+from adcraft.serving.api import create_api
+from adcraft.serving.components import ConversionScorer, CopyWriter, QueryEmbedder, Ranker
+from adcraft.serving.feedback import FeedbackState
+from adcraft.serving.service import LocalBackends, RecommendationService
+from adcraft.serving.shop import Shop
+from adcraft.settings import Settings
+from tests.conftest import API_KEY
+
+KEY = {"x-api-key": API_KEY}
+
+
+class FailingBackends(LocalBackends):
+    """The real models, with a generator that fails (or is slow, when `delay_s`)."""
+
+    delay_s: float | None = None
+
+    async def generate(self, messages, n):
+        if self.delay_s is None:
+            raise RuntimeError("generator replica died")
+        await asyncio.sleep(self.delay_s)
+        return await super().generate(messages, n)
+
+
+@pytest.fixture(scope="module")
+def parts(serving_stack):
+    settings = Settings(**serving_stack)
+    shop = Shop.load(settings)
+    return settings, shop, (QueryEmbedder.load(settings), Ranker.load(settings, shop),
+                            ConversionScorer.load(settings, shop), CopyWriter.load(settings))
+
+
+def _client(parts, tmp_path, backends=LocalBackends, **serving) -> TestClient:
+    settings, shop, models = parts
+    config = settings.serving.model_copy(update=serving)
+    service = RecommendationService(shop, backends(*models),
+                                    FeedbackState(tmp_path / "events.jsonl", seed=0), config)
+    return TestClient(create_api(service, config))
+
+
+@pytest.fixture
+def client(parts, tmp_path):
+    return _client(parts, tmp_path)
+
+
+def _shopper(parts) -> str:
+    return parts[1].profiles["shopper_id"][0]
+
+
+def test_the_whole_path(client, parts):
+    shop = parts[1]
+    r = client.post("/v1/recommendations", headers={**KEY, "x-request-id": "req-1"},
+                    json={"shopper_id": _shopper(parts), "k": 3, "channel": "ads"})
+    assert r.status_code == 200 and r.headers["x-request-id"] == "req-1"
+    body = r.json()
+    assert body["request_id"] == "req-1" and not body["cold_start"] and not body["degraded"]
+    assert len(body["items"]) == 3
+    assert set(body["model_versions"]) == {"ranker", "conversion", "generator"}
+    assert body["model_versions"]["conversion"] == "adcraft-conversion/1"
+    for item in body["items"]:
+        assert 0 <= item["p_click"] <= 1 and 0 <= item["p_convert"] <= 1
+        copy = item["copy"]
+        assert copy["kind"] == "ad_copy" and copy["variant_id"].startswith("v-")
+        assert not copy["degraded"] and len(copy["text"]) <= 160
+        assert set(copy["facts"]) <= shop.facts(item["product_id"]).terms()
+
+
+def test_unknown_and_anonymous_shoppers_are_cold_starts(client):
+    r = client.post("/v1/recommendations", headers=KEY, json={"shopper_id": "never-seen",
+                                                              "k": 2, "with_copy": False})
+    assert r.status_code == 200 and r.json()["cold_start"] and len(r.json()["items"]) == 2
+    r = client.post("/v1/recommendations", headers=KEY, json={
+        "context": {"query": "waterproof jacket", "category": "Outdoor"}, "k": 2})
+    body = r.json()
+    assert r.status_code == 200 and body["segment"] == "cold:Outdoor"
+    assert body["model_versions"]["embedder"] == "all-minilm-l6-v2"
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/v1/recommendations", {"shopper_id": "S1", "k": 0}, "body.k"),
+    ("/v1/recommendations", {"shopper_id": "S1", "channel": "fax"}, "body.channel"),
+    ("/v1/recommendations", {"shopper_id": "S1'; DROP TABLE x"}, "body.shopper_id"),
+    ("/v1/recommendations", {"shopper_id": "S1", "admin": True}, "body.admin"),
+    ("/v1/recommendations", {"k": 3}, "body"),
+    ("/v1/recommendations", {"context": {"query": "x" * 500}}, "body.context.query"),
+    ("/v1/copy", {"product_id": "P000001", "kind": "poem"}, "body.kind"),
+    ("/v1/copy", {"product_id": "no-such-product"}, "body.product_id"),
+    ("/v1/feedback", {"request_id": "r", "item": "P1", "event": "like"}, "body.event"),
+    ("/v1/feedback", {"request_id": "unknown", "item": "P1", "event": "click"},
+     "body.request_id"),
+])
+def test_bad_input_is_a_422_naming_the_field(client, path, body, field):
+    r = client.post(path, headers=KEY, json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field and r.json()["request_id"] == r.headers["x-request-id"]
+    assert "DROP" not in r.text  # the input is never echoed
+
+
+def test_malformed_json_is_a_422(client):
+    r = client.post("/v1/recommendations", headers={**KEY, "content-type": "application/json"},
+                    content=b'{"shopper_id": ')
+    assert r.status_code == 422 and r.json()["field"].startswith("body")
+
+
+def test_keys_and_size_limits(client):
+    body = {"shopper_id": "S1", "k": 1, "with_copy": False}
+    assert client.post("/v1/recommendations", json=body).status_code == 401
+    assert client.post("/v1/recommendations", json=body,
+                       headers={"x-api-key": "wrong"}).status_code == 401
+    assert client.post("/v1/recommendations", json=body,
+                       headers={"authorization": f"Bearer {API_KEY}"}).status_code == 200
+    big = b'{"shopper_id": "' + b"x" * 70_000 + b'"}'
+    assert client.post("/v1/recommendations", headers=KEY, content=big).status_code == 413
+    # no declared length (chunked): counted as it arrives
+    chunks = iter([b'{"shopper_id": "', b"x" * 40_000, b"x" * 40_000, b'"}'])
+    r = client.post("/v1/recommendations", headers=KEY, content=chunks)
+    assert r.status_code == 413 and r.json()["request_id"]
+    assert client.get("/healthz").status_code == 200  # open, as are the docs
+    assert client.get("/docs").status_code == 200
+    assert "/v1/feedback" in client.get("/openapi.json").json()["paths"]
+
+
+def test_dev_mode_needs_no_key(parts, tmp_path):
+    dev = _client(parts, tmp_path, api_keys=[], dev_mode=True)
+    assert dev.post("/v1/recommendations", json={"shopper_id": "S1", "k": 1,
+                                                 "with_copy": False}).status_code == 200
+
+
+def test_feedback_moves_the_bandit_and_the_ranking(client, parts):
+    shopper = _shopper(parts)
+    first = client.post("/v1/recommendations", headers=KEY,
+                        json={"shopper_id": shopper, "k": 3}).json()
+    item = first["items"][0]
+    for event in ("impression", "click", "purchase"):
+        r = client.post("/v1/feedback", headers=KEY, json={
+            "request_id": first["request_id"], "item": item["product_id"],
+            "variant": item["copy"]["variant_id"], "event": event})
+        assert r.status_code == 200 and r.json()["accepted"]
+    arm = r.json()["arm"]
+    assert (arm["trials"], arm["successes"]) == (1, 1) and arm["mean"] > 0.5
+    assert arm["segment"] == first["segment"]
+    # what the shopper bought is not recommended again
+    again = client.post("/v1/recommendations", headers=KEY,
+                        json={"shopper_id": shopper, "k": 10, "with_copy": False}).json()
+    assert item["product_id"] not in [i["product_id"] for i in again["items"]]
+
+
+def test_a_failing_generator_degrades_to_template_copy(parts, tmp_path):
+    client = _client(parts, tmp_path, FailingBackends)
+    r = client.post("/v1/recommendations", headers=KEY,
+                    json={"shopper_id": _shopper(parts), "k": 2})
+    body = r.json()
+    assert r.status_code == 200 and body["degraded"]
+    assert body["model_versions"]["generator"] == "unavailable"
+    for item in body["items"]:
+        assert item["copy"]["degraded"] and item["copy"]["source"] == "template"
+        assert item["copy"]["fallback"] == "generator_unavailable"
+    copy = client.post("/v1/copy", headers=KEY, json={"product_id": body["items"][0][
+        "product_id"], "shopper_id": _shopper(parts)}).json()
+    assert copy["degraded"] and copy["copy"]["degraded"] and copy["variants"]
+
+
+def test_a_slow_generator_times_out_to_template_copy(parts, tmp_path):
+    FailingBackends.delay_s = 5.0
+    try:
+        client = _client(parts, tmp_path, FailingBackends, generator_timeout_s=0.5)
+        started = time.perf_counter()
+        r = client.post("/v1/recommendations", headers=KEY,
+                        json={"shopper_id": _shopper(parts), "k": 2})
+        assert time.perf_counter() - started < 4
+        assert r.status_code == 200 and r.json()["degraded"]
+        assert all(i["copy"]["degraded"] for i in r.json()["items"])
+    finally:
+        FailingBackends.delay_s = None
+
+
+def test_logs_hold_no_personal_data(client, parts, caplog):
+    shopper = _shopper(parts)
+    with caplog.at_level(logging.DEBUG):
+        client.post("/v1/recommendations", headers=KEY, json={"shopper_id": shopper, "k": 2})
+        client.post("/v1/recommendations", headers=KEY, json={"shopper_id": "bad id!"})
+    assert caplog.records and shopper not in caplog.text and "bad id" not in caplog.text
+    assert "@" not in caplog.text

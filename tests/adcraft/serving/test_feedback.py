@@ -1,0 +1,55 @@
+"""What feedback changes: checked against what was served, durable before it counts,
+and the same on every replica that reads the log."""
+
+from __future__ import annotations
+
+import pytest
+
+from adcraft.serving.feedback import FeedbackState, UnknownReference
+from adcraft.serving.schemas import FeedbackBody
+
+
+def _serve(state: FeedbackState, request_id: str = "r1") -> None:
+    state.record_served(request_id, "S1", "Outdoor", "ad_copy", [
+        {"product_id": "P1", "position": 1, "variant_id": "v-1", "copy_text": "a",
+         "source": "template"},
+        {"product_id": "P2", "position": 2, "variant_id": None, "copy_text": None,
+         "source": None}])
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"request_id": "nope", "item": "P1", "event": "click"}, "request_id"),
+    ({"request_id": "r1", "item": "P9", "event": "click"}, "item"),
+    ({"request_id": "r1", "item": "P1", "variant": "v-2", "event": "click"}, "variant"),
+])
+def test_feedback_about_nothing_served_names_the_field(tmp_path, body, field):
+    state = FeedbackState(tmp_path / "log.jsonl")
+    _serve(state)
+    with pytest.raises(UnknownReference) as caught:
+        state.record_feedback(FeedbackBody(**body))
+    assert caught.value.field == field
+    assert state.bandit.arms == {} and not state.recent  # nothing was applied
+
+
+def test_replicas_sharing_the_log_agree(tmp_path):
+    one = FeedbackState(tmp_path / "log.jsonl", seed=0)
+    two = FeedbackState(tmp_path / "log.jsonl", seed=0)
+    _serve(one)
+    # served by one replica, feedback arrives at the other
+    arm = two.record_feedback(FeedbackBody(request_id="r1", item="P1", event="click"))
+    assert (arm.trials, arm.successes) == (1, 1)
+    two.record_feedback(FeedbackBody(request_id="r1", item="P2", event="purchase"))
+    one.refresh()
+    assert one.bandit.state("Outdoor", "v-1") == two.bandit.state("Outdoor", "v-1")
+    assert [e["product_id"] for e in one.recent_activity("S1")] == ["P1", "P2"]
+    # a restart replays the log into the same state
+    three = FeedbackState(tmp_path / "log.jsonl")
+    assert three.bandit.state("Outdoor", "v-1").successes == 1
+    assert len(three.recent_activity("S1")) == 2 and three.recent_activity("S2") == []
+
+
+def test_only_the_newest_requests_are_remembered(tmp_path):
+    state = FeedbackState(tmp_path / "log.jsonl", remembered_requests=2)
+    for r in ("r1", "r2", "r3"):
+        _serve(state, r)
+    assert list(state.served) == ["r2", "r3"]

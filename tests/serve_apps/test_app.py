@@ -1,0 +1,163 @@
+"""The Serve application for real on 127.0.0.1: five deployments on the session's Ray,
+tiny models from MLflow. The whole path over HTTP, durable feedback that moves the
+bandit, bad-input statuses, a killed generator replica (degraded, then recovered), and a
+model reload that drops no request."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from adcraft.registry import Registry
+from adcraft.serving.eventlog import read_feedback
+from adcraft.serving.stack import register_conversion
+from adcraft.settings import Settings
+from tests.conftest import API_KEY
+
+KEY = {"x-api-key": API_KEY}
+CONFIG = Path(__file__).resolve().parents[2] / "serve_apps" / "config.yaml"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(ray_local, serving_stack, tmp_path_factory):
+    from ray import serve
+
+    from serve_apps.app import AppArgs, build
+
+    log = tmp_path_factory.mktemp("serve-log") / "events.jsonl"
+    overrides = {**serving_stack, "serving": {**serving_stack["serving"],
+                                              "generator_timeout_s": 10.0,
+                                              "feedback_log": str(log)}}
+    port = _free_port()
+    serve.start(http_options={"host": "127.0.0.1", "port": port})
+    serve.run(build(AppArgs(settings=overrides)), name="adcraft", route_prefix="/")
+    yield f"http://127.0.0.1:{port}", overrides
+    serve.shutdown()
+
+
+def _recommend(url: str, **body) -> requests.Response:
+    return requests.post(f"{url}/v1/recommendations", headers=KEY, timeout=60,
+                         json={"shopper_id": "S000001", "k": 2, **body})
+
+
+def test_the_whole_path_and_durable_feedback(served):
+    url, overrides = served
+    assert requests.get(f"{url}/healthz", timeout=10).json()["status"] == "ok"
+    r = _recommend(url, channel="email")
+    body = r.json()
+    assert r.status_code == 200 and r.headers["x-request-id"] == body["request_id"]
+    assert not body["degraded"] and len(body["items"]) == 2
+    assert body["model_versions"]["generator"] == "adcraft-generator/1"
+    item = body["items"][0]
+    assert item["copy"]["kind"] == "email_subject" and item["p_convert"] is not None
+    anonymous = requests.post(f"{url}/v1/recommendations", headers=KEY, timeout=60, json={
+        "context": {"query": "warm wool socks"}, "k": 2, "with_copy": False}).json()
+    assert anonymous["cold_start"] and "embedder" in anonymous["model_versions"]
+    # acknowledged feedback is on disk, and it moved the bandit
+    arms = []
+    for event in ("impression", "click"):
+        ack = requests.post(f"{url}/v1/feedback", headers=KEY, timeout=30, json={
+            "request_id": body["request_id"], "item": item["product_id"],
+            "variant": item["copy"]["variant_id"], "event": event})
+        assert ack.status_code == 200
+        arms.append(ack.json()["arm"])
+    assert arms[1]["successes"] == 1 and arms[1]["mean"] > arms[0]["mean"]
+    logged = read_feedback(overrides["serving"]["feedback_log"])
+    assert logged["event_type"].cast(str).to_list() == ["impression", "click"]
+    assert logged["variant_id"].unique().to_list() == [item["copy"]["variant_id"]]
+    copy = requests.post(f"{url}/v1/copy", headers=KEY, timeout=60, json={
+        "product_id": item["product_id"], "kind": "ad_copy"}).json()
+    assert copy["copy"]["variant_id"].startswith("v-") and not copy["degraded"]
+
+
+@pytest.mark.parametrize(("headers", "data", "status"), [
+    ({}, b'{"shopper_id": "S1"}', 401),
+    ({**KEY}, b'{"shopper_id": "S1", "k": 999}', 422),
+    ({**KEY}, b'{"shopper_id": "' + b"x" * 70_000 + b'"}', 413),
+    ({**KEY}, b'{"shopper_id": "nobody-we-know", "k": 1, "with_copy": false}', 200),
+])
+def test_statuses_over_http(served, headers, data, status):
+    r = requests.post(f"{served[0]}/v1/recommendations", data=data, timeout=60,
+                      headers={**headers, "content-type": "application/json"})
+    assert r.status_code == status, r.text
+    assert r.json()["request_id"] == r.headers["x-request-id"]
+
+
+def _generator_replicas() -> list[tuple[str, str]]:
+    import ray
+
+    return [(a["name"], a["namespace"]) for a in ray.util.list_named_actors(True)
+            if "#Generator#" in a["name"]]
+
+
+def test_a_killed_generator_degrades_then_recovers(served):
+    import ray
+
+    url, _ = served
+    for name, namespace in _generator_replicas():
+        ray.kill(ray.get_actor(name, namespace=namespace), no_restart=True)
+    body = _recommend(url).json()
+    assert body["degraded"] and body["model_versions"]["generator"] == "unavailable"
+    assert all(i["copy"]["degraded"] and i["copy"]["text"] for i in body["items"])
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:  # Serve replaces the replica
+        body = _recommend(url).json()
+        if not body["degraded"]:
+            break
+        time.sleep(2)
+    assert not body["degraded"] and body["model_versions"]["generator"] == "adcraft-generator/1"
+
+
+def test_a_reload_drops_no_request(served):
+    url, overrides = served
+    settings = Settings(**overrides)
+    version = register_conversion(settings, _tables(settings), rounds=10)
+    assert Registry(settings).alias_version("adcraft-conversion") == version == 2
+    statuses, stop = [], threading.Event()
+
+    def traffic():
+        while not stop.is_set():
+            statuses.append(_recommend(url, with_copy=False).status_code)
+
+    thread = threading.Thread(target=traffic)
+    thread.start()
+    try:
+        r = requests.post(f"{url}/admin/reload", headers=KEY, json={"component": "conversion"},
+                          timeout=120)
+    finally:
+        time.sleep(0.5)
+        stop.set()
+        thread.join()
+    assert r.status_code == 200 and r.json()["reloaded"] == {"conversion": "adcraft-conversion/2"}
+    assert statuses and set(statuses) == {200}
+    assert _recommend(url, with_copy=False).json()["model_versions"]["conversion"].endswith("/2")
+
+
+def _tables(settings: Settings) -> dict:
+    from adcraft.data.io import read_tables
+    from adcraft.data.sources import dataset_dir
+
+    return read_tables(dataset_dir("synthetic", settings) / "tables")
+
+
+def test_the_config_is_one_serve_accepts():
+    from ray.serve.schema import ServeDeploySchema
+
+    config = ServeDeploySchema.model_validate(yaml.safe_load(CONFIG.read_text()))
+    app = config.applications[0]
+    assert app.import_path == "serve_apps.app:build"
+    assert {d.name for d in app.deployments} == {"Embedder", "Ranker", "ConversionModel",
+                                                  "Generator", "Ingress"}
+    assert all(d.autoscaling_config for d in app.deployments)
