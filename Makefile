@@ -34,6 +34,7 @@ test: setup  ## run the test suite
 bench: setup  ## benchmarks: ratios measured side by side, printed
 	$(PY) -m bench.features_polars_vs_pandas
 	$(PY) -m bench.tune_asha_vs_grid
+	$(PY) -m bench.serve_latency
 
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check platform pipelines serve_apps tests bench

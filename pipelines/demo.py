@@ -6,7 +6,9 @@
   4. build shopper profiles and item features for both
   5. tune the conversion model (Ray Tune + XGBoost), register it in MLflow and promote it
      through the gate
-  6. print what came out: tables, how well profiles recover the shop's hidden tastes,
+  6. fine-tune the copy generator (SmolLM2 + LoRA, Ray Train + DeepSpeed ZeRO-2 on 2 CPU
+     workers) on best-of-n copy, evaluate it against the base model, register and gate it
+  7. print what came out: tables, how well profiles recover the shop's hidden tastes,
      a few shopper profiles, and the conversion model's champion
 
     python -m pipelines.demo           (what `make demo` runs)
@@ -23,6 +25,8 @@ from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.registry import Registry
 from adcraft.report import (
+    GENERATOR_SCORES,
+    champion_copy,
     champion_summary,
     contrasting_shoppers,
     profile_cards,
@@ -30,10 +34,11 @@ from adcraft.report import (
     truth_check,
 )
 from adcraft.settings import get_settings
-from pipelines import build_features, fetch, ingest, tune_conversion
+from pipelines import build_features, fetch, finetune_generator, ingest, tune_conversion
 from pipelines._common import start_job
 
 CONVERSION = "adcraft-conversion"
+GENERATOR = "adcraft-generator"
 
 def stages(args: argparse.Namespace) -> list[tuple[str, Callable[[], int | None]]]:
     return [
@@ -44,6 +49,10 @@ def stages(args: argparse.Namespace) -> list[tuple[str, Callable[[], int | None]
         ("features: obd", lambda: build_features.main(["obd"])),
         ("tune + register conversion model",
          lambda: tune_conversion.main(["--trials", str(args.trials)])),
+        ("fine-tune + register copy generator", lambda: finetune_generator.main(
+            ["--lora", "--pairs", str(args.copy_pairs), "--eval-pairs", str(args.eval_pairs),
+             "--epochs", str(args.epochs)]
+            + (["--model-dir", args.generator_model] if args.generator_model else []))),
     ]
 
 
@@ -51,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=8, help="Ray Tune trials")
+    parser.add_argument("--copy-pairs", type=int, default=24,
+                        help="best-of-n training requests for the generator")
+    parser.add_argument("--eval-pairs", type=int, default=8,
+                        help="held-out requests the generators are compared on")
+    parser.add_argument("--epochs", type=int, default=2, help="generator fine-tuning epochs")
+    parser.add_argument("--generator-model", help="base generator folder (default: "
+                                                  "SmolLM2-135M-Instruct from the cache)")
     args = parser.parse_args(argv)
     start_job()
     timings = []
@@ -73,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Open Bandit Dataset sample (real ZOZOTOWN logs)\n" + table_summary(obd))
     print("\n== Do profiles recover the shop's hidden tastes?\n" + truth_check(profiles, tastes))
     print("\n== Shopper profiles\n" + profile_cards(profiles, contrasting_shoppers(profiles, 3)))
-    print("\n== Conversion model\n" + champion_summary(Registry(settings), CONVERSION))
+    registry = Registry(settings)
+    print("\n== Conversion model\n" + champion_summary(registry, CONVERSION))
+    print("\n== Copy generator\n" + champion_summary(registry, GENERATOR, GENERATOR_SCORES))
+    print("\n== Copy it wrote for held-out shoppers\n" + champion_copy(registry, GENERATOR))
     print("\n== Timings\n" + "\n".join(f"  {n:<34}{s:6.1f}s" for n, s in timings))
     print(f"\nEverything is under {settings.home.resolve()}; see README.md for what comes next.")
     return 0

@@ -41,7 +41,7 @@ from adcraft.models.generator import CopyGenerator, GenerationSettings
 from adcraft.models.generator_pyfunc import ARTIFACT, MODEL_CODE, generator_folder
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.settings import get_settings
-from pipelines._common import start_job
+from pipelines._common import run_recipe, start_job
 
 log = logging.getLogger("pipelines.finetune_generator")
 
@@ -245,20 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     start_job()
     recipe = FinetuneGeneratorRecipe(args)
-    started = time.perf_counter()
-    try:
-        recipe.setup()
-        recipe.dataset()
-        recipe.train()
-        recipe.evaluate()
-        recipe.register()
-    except (ValueError, FileExistsError, FileNotFoundError) as exc:
-        log.error("%s", exc)
-        return 2
-    finally:
-        recipe.cleanup()
-    log.info("done in %.1fs", time.perf_counter() - started)
-    return 0
+    return run_recipe(recipe, ["setup", "dataset", "train", "evaluate", "register"], log)
 
 
 if __name__ == "__main__":

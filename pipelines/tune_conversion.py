@@ -18,7 +18,6 @@ import logging
 import os
 import sys
 import tempfile
-import time
 
 import polars as pl
 
@@ -36,7 +35,7 @@ from adcraft.models.tuning import run_search, search_data
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.settings import get_settings
 from pipelines import ingest
-from pipelines._common import start_job
+from pipelines._common import run_recipe, start_job
 
 log = logging.getLogger("pipelines.tune_conversion")
 
@@ -182,20 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     start_job()
     recipe = TuneConversionRecipe(args)
-    started = time.perf_counter()
-    try:
-        recipe.setup()
-        recipe.search()
-        recipe.train()
-        recipe.evaluate()
-        recipe.register()
-    except ValueError as exc:  # bad data or settings: say what, not a traceback
-        log.error("%s", exc)
-        return 2
-    finally:
-        recipe.cleanup()
-    log.info("done in %.1fs", time.perf_counter() - started)
-    return 0
+    return run_recipe(recipe, ["setup", "search", "train", "evaluate", "register"], log)
 
 
 if __name__ == "__main__":

@@ -73,8 +73,14 @@ def truth_check(profiles: pl.DataFrame, tastes: pl.DataFrame, active: int = 50) 
     )
 
 
-def champion_summary(registry, name: str) -> str:
-    """Which version holds `champion`, its test scores, and how to load it."""
+CONVERSION_SCORES = ("test_auc", "test_log_loss", "test_ece", "test_convert_auc")
+GENERATOR_SCORES = ("test_raw_grounding_rate", "test_grounding_rate",
+                    "test_personalisation_rate", "test_distinct_2", "test_predicted_ctr")
+
+
+def champion_summary(registry, name: str, keys: tuple[str, ...] = CONVERSION_SCORES) -> str:
+    """Which version holds `champion`, its test scores (`keys` of its run's metrics),
+    and how to load it."""
     from adcraft.registry import CHALLENGER, CHAMPION
 
     version = registry.alias_version(name, CHAMPION)
@@ -82,10 +88,30 @@ def champion_summary(registry, name: str) -> str:
         return f"  {name}: no champion yet"
     model_version = registry.client.get_model_version(name, str(version))
     metrics = registry.client.get_run(model_version.run_id).data.metrics
-    scores = ", ".join(f"{k.removeprefix('test_')} {metrics[k]:.4f}" for k in
-                       ("test_auc", "test_log_loss", "test_ece", "test_convert_auc")
+    scores = ", ".join(f"{k.removeprefix('test_')} {metrics[k]:.4f}" for k in keys
                        if k in metrics)
     return (f"  {name}@{CHAMPION} = v{version} (challenger v"
             f"{registry.alias_version(name, CHALLENGER)}): {scores}\n"
             f"  tracking: {registry.uri}\n"
             f"  load it: mlflow.pyfunc.load_model('models:/{name}@{CHAMPION}')")
+
+
+def champion_copy(registry, name: str, k: int = 3) -> str:
+    """A few held-out requests and the copy the champion generator wrote for them, as
+    its evaluation logged them."""
+    import json
+
+    import mlflow
+    from adcraft.registry import CHAMPION
+
+    version = registry.alias_version(name, CHAMPION)
+    if version is None:
+        return f"  {name}: no champion yet"
+    run_id = registry.client.get_model_version(name, str(version)).run_id
+    shown = json.loads(mlflow.artifacts.load_text(f"runs:/{run_id}/evaluation/shown_copy.json"))
+    lines = []
+    for item in shown[:k]:
+        mark = " (degraded: template copy)" if item["degraded"] else ""
+        lines.append(f"  shopper {item['shopper_id']}, product {item['product_id']}{mark}")
+        lines += [f"    - {text}" for text in item["copy"]]
+    return "\n".join(lines)

@@ -124,7 +124,7 @@ def test_a_reload_drops_no_request(served):
     url, overrides = served
     settings = Settings(**overrides)
     version = register_conversion(settings, _tables(settings), rounds=10)
-    assert Registry(settings).alias_version("adcraft-conversion") == version == 2
+    assert Registry(settings).alias_version("adcraft-conversion") == version > 1
     statuses, stop = [], threading.Event()
 
     def traffic():
@@ -140,9 +140,11 @@ def test_a_reload_drops_no_request(served):
         time.sleep(0.5)
         stop.set()
         thread.join()
-    assert r.status_code == 200 and r.json()["reloaded"] == {"conversion": "adcraft-conversion/2"}
+    assert r.status_code == 200
+    assert r.json()["reloaded"] == {"conversion": f"adcraft-conversion/{version}"}
     assert statuses and set(statuses) == {200}
-    assert _recommend(url, with_copy=False).json()["model_versions"]["conversion"].endswith("/2")
+    assert _recommend(url, with_copy=False).json()["model_versions"]["conversion"].endswith(
+        f"/{version}")
 
 
 def _tables(settings: Settings) -> dict:

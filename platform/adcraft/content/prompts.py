@@ -27,7 +27,8 @@ from adcraft.content.request import DEFAULT_TONE, CopyKind, CopyRequest, Product
 from adcraft.features.profiles import ShopperProfile
 
 DATA_OPEN, DATA_CLOSE = "<<<data", "data>>>"
-MAX_DESCRIPTION_CHARS = 400  # real catalogues carry essays; the facts matter more
+MAX_DESCRIPTION_CHARS = 200  # real catalogues carry essays; the facts matter more, and
+# every prompt token is read again at each training step
 MAX_PROFILE_ITEMS = 3  # interests, brands and searches passed per shopper
 MAX_FACT_VALUES = 6  # per fact name
 

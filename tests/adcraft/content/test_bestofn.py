@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import polars as pl
@@ -86,3 +87,7 @@ def test_evaluation_scores_what_shoppers_would_see(ctx, requests):
     assert bad["grounding_rate"] == 1  # the template fallback is true by construction
     assert all(s["degraded"] and len(s["copy"]) == 1 for s in shown)
     assert good["predicted_ctr"] > 0
+    # the generator's own copy is what predicted_ctr weighs: dropped variants earn nothing
+    assert bad["predicted_ctr"] == 0 and math.isnan(bad["kept_predicted_ctr"])
+    assert bad["shown_predicted_ctr"] > 0  # the template fallback is still worth a click
+    assert good["predicted_ctr"] == pytest.approx(good["kept_predicted_ctr"])
