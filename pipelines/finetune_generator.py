@@ -38,7 +38,7 @@ from adcraft.eval.plots import loss_curves_figure
 from adcraft.models.conversion_pyfunc import native_model
 from adcraft.models.finetune import FinetuneConfig, export_model, run_finetune
 from adcraft.models.generator import CopyGenerator, GenerationSettings
-from adcraft.models.generator_pyfunc import ARTIFACT, MODEL_CODE, generator_folder
+from adcraft.models.generator_pyfunc import ARTIFACT, MODEL_CODE, native_generator
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.settings import get_settings
 from pipelines._common import run_recipe, start_job
@@ -181,8 +181,7 @@ class FinetuneGeneratorRecipe:
         log.info("fine-tuned on held-out: %s", _fmt(self.scores))
         self.champion_scores = self.base_scores  # no champion yet: beat the base model
         if self.base_champion is not None:
-            champion = CopyGenerator.from_folder(generator_folder(
-                self.registry.load(self.args.model_name, CHAMPION)))
+            champion = native_generator(self.registry.load(self.args.model_name, CHAMPION))
             self.champion_scores, _ = evaluate_generator(champion, self.ctx, self.eval_requests,
                                                          self.args.n, self.gen_settings)
 

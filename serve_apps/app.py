@@ -23,6 +23,7 @@ from ray import serve
 from ray.serve import Application
 from ray.serve.handle import DeploymentHandle
 
+from adcraft.registry import tracking_uri
 from adcraft.serving.api import create_api
 from adcraft.serving.components import (
     ConversionScorer,
@@ -193,6 +194,8 @@ def build(args: AppArgs) -> Application:
     overrides = dict(args.settings)
     # replicas may start in another folder: pin the home this process means
     overrides["home"] = str(Path(overrides.get("home") or Settings().home).resolve())
+    # ... and the registry it means: replicas' environments may differ from this one's
+    overrides["mlflow_tracking_uri"] = tracking_uri(Settings(**overrides))
     return Ingress.bind(Embedder.bind(overrides), RankerDeployment.bind(overrides),
                         ConversionModel.bind(overrides), Generator.bind(overrides), overrides)
 

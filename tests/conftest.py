@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,12 @@ def ray_local():
     """One real local Ray for the whole session (2 CPUs), shut down at the end."""
     import ray
 
+    # workers inherit this process's environment: an MLFLOW_TRACKING_URI an earlier
+    # test left behind (mlflow exports it on set_tracking_uri) must not reach them
+    leaked = os.environ.pop("MLFLOW_TRACKING_URI", None)
     ray.init(address="local", num_cpus=2, log_to_driver=False, configure_logging=False)
+    if leaked is not None:
+        os.environ["MLFLOW_TRACKING_URI"] = leaked
     yield ray
     ray.shutdown()
 

@@ -35,7 +35,12 @@ def tracking_uri(settings: Settings | None = None) -> str:
         return settings.mlflow_tracking_uri
     if os.environ.get("MLFLOW_TRACKING_URI"):
         return os.environ["MLFLOW_TRACKING_URI"]
-    folder = (settings.home / "mlflow").resolve()
+    return local_store_uri(settings.home)
+
+
+def local_store_uri(home: str | Path) -> str:
+    """The default store: sqlite under `home/mlflow` (created on first use)."""
+    folder = (Path(home) / "mlflow").resolve()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'mlflow.db'}"
 

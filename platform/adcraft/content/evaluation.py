@@ -47,7 +47,7 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
     shown_requests, shown_texts, shown_sources, shown = [], [], [], []
     for request, texts in zip(requests, generated):
         raw.append(grounding_rate(texts, request.product, ctx.vocabulary))
-        cands = [c for c in check_candidates(request, texts, "generator", ctx.vocabulary)]
+        cands = check_candidates(request, texts, "generator", ctx.vocabulary)
         kept = [c for c in cands if c.kept]
         kept_share.append(len(kept) / len(cands) if cands else math.nan)
         degraded.append(float(not kept))

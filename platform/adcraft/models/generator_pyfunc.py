@@ -31,6 +31,6 @@ class GeneratorPyfunc(mlflow.pyfunc.PythonModel):
         return pd.DataFrame({"variants": self.generator.generate(conversations, n=n)})
 
 
-def generator_folder(pyfunc_model) -> Path:
-    """The Hugging Face folder behind a loaded generator pyfunc."""
-    return pyfunc_model.unwrap_python_model().folder
+def native_generator(pyfunc_model):
+    """The `CopyGenerator` a loaded pyfunc already holds (no second load)."""
+    return pyfunc_model.unwrap_python_model().generator

@@ -21,7 +21,7 @@ from adcraft.models.conversion_pyfunc import MODEL_CODE as CONVERSION_CODE
 from adcraft.models.conversion_pyfunc import pyfunc_input
 from adcraft.models.generator_pyfunc import ARTIFACT
 from adcraft.models.generator_pyfunc import MODEL_CODE as GENERATOR_CODE
-from adcraft.registry import CHAMPION, Registry
+from adcraft.registry import CHAMPION, Registry, local_store_uri, tracking_uri
 from adcraft.retrieval import EmbeddingConfig, ProductIndex, embed_products, load_embedder
 from adcraft.retrieval.index import log_index
 from adcraft.settings import Settings, ShopSettings
@@ -33,8 +33,24 @@ SMALL_SHOP = ShopSettings(n_products=200, n_shoppers=300, n_events=20_000, n_imp
 def stack_settings(home: str | Path, **overrides: Any) -> dict[str, Any]:
     """Settings overrides (as the Serve app takes them) for a stack under `home`."""
     cache = Settings().cache_dir.resolve()  # the project's models, not a copy
+    # the store is pinned: an MLFLOW_TRACKING_URI left in the environment (mlflow exports
+    # it on set_tracking_uri) must not send the stack to another registry
     return {"home": str(Path(home).resolve()), "cache_dir": str(cache),
+            "mlflow_tracking_uri": local_store_uri(home),
             "shop": SMALL_SHOP.model_dump(), **overrides}
+
+
+def pinned_overrides(settings: Settings, **serving: Any) -> dict[str, Any]:
+    """`settings` as Serve app overrides, every path absolute and the registry explicit:
+    replicas start in other folders and other environments than this process."""
+    pinned = settings.model_dump(mode="json", exclude={"serving"})
+    for key in ("home", "data_dir", "cache_dir", "generator_model_dir", "embedder_model_dir",
+                "shared_data_dir"):
+        pinned[key] = str(Path(pinned[key]).resolve())
+    pinned["mlflow_tracking_uri"] = tracking_uri(settings)
+    current = settings.serving.model_dump(mode="json", exclude={"api_keys", "feedback_log"})
+    feedback_log = str(Path(settings.serving.feedback_log).resolve())
+    return {**pinned, "serving": {**current, "feedback_log": feedback_log, **serving}}
 
 
 def register_conversion(settings: Settings, tables: dict, rounds: int = 40) -> int:
