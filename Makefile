@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: setup fetch demo test bench lint clean help
+.PHONY: setup fetch demo test bench lint mlflow clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ bench: setup  ## benchmarks: ratios measured side by side, printed
 
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check platform pipelines serve_apps tests bench
+
+mlflow: $(STAMP)  ## MLflow tracking server on the local store (mlflow/README.md)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash mlflow/server.sh
 
 clean:  ## remove built data (keeps .venv and the download cache)
 	rm -rf .adcraft/data

@@ -20,6 +20,7 @@ import sys
 import time
 
 import mlflow
+
 from adcraft.data.io import read_tables, write_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.registry import Registry

@@ -16,9 +16,9 @@ import argparse
 import logging
 import sys
 
+import mlflow
 import polars as pl
 
-import mlflow
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.features.training import split_fractions

@@ -21,9 +21,9 @@ import logging
 import sys
 from pathlib import Path
 
+import mlflow
 import polars as pl
 
-import mlflow
 from adcraft.data.synthetic import build_shop
 from adcraft.registry import Registry
 from adcraft.retrieval import RetrievalConfig, load_embedder

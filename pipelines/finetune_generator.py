@@ -29,16 +29,18 @@ import time
 from pathlib import Path
 
 import mlflow
+
 from adcraft.content.bestofn import best_of_n, held_out, history_examples, make_requests
 from adcraft.content.contexts import MAPPINGS, catalogue_context, synthetic_context
 from adcraft.content.evaluation import METRICS, evaluate_generator
 from adcraft.content.prompts import build_messages
-from adcraft.eval.gate import Criterion, GateRule, decide
+from adcraft.eval.gate import decide
 from adcraft.eval.plots import loss_curves_figure
 from adcraft.models.conversion_pyfunc import native_model
 from adcraft.models.finetune import FinetuneConfig, export_model, run_finetune
 from adcraft.models.generator import CopyGenerator, GenerationSettings
 from adcraft.models.generator_pyfunc import ARTIFACT, MODEL_CODE, native_generator
+from adcraft.promotion import CHAMPION_VERSION_TAG, GATES
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.settings import get_settings
 from pipelines._common import run_recipe, start_job
@@ -48,10 +50,7 @@ log = logging.getLogger("pipelines.finetune_generator")
 MODEL_NAME = "adcraft-generator"
 CONVERSION = "adcraft-conversion"
 HELD_OUT = 0.2  # share of shoppers and of products kept out of training
-GATE = GateRule(
-    must_improve=[Criterion(metric="raw_grounding_rate"), Criterion(metric="predicted_ctr")],
-    must_not_worsen=[Criterion(metric="distinct_2", margin=0.1)],
-)
+GATE = GATES[MODEL_NAME]  # one place for the gate: adcraft.promotion
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -216,7 +215,8 @@ class FinetuneGeneratorRecipe:
                 self.registry.set_alias(a.model_name, CHAMPION, version)
             mlflow.set_tags({"gate.promoted": decision.promote, "gate.forced": decision.forced,
                              "gate.reason": decision.reason[:250], "model.version": version,
-                             "gate.against": "champion" if self.base_champion else "base"})
+                             "gate.against": "champion" if self.base_champion else "base",
+                             CHAMPION_VERSION_TAG: self.base_champion or "none"})
             self.registry.log_json(decision.model_dump(), "gate_decision.json")
             self.version, self.decision, self.run_id = version, decision, run.info.run_id
         verdict = "promoted to champion" if decision.promote else "NOT promoted"

@@ -19,19 +19,20 @@ import os
 import sys
 import tempfile
 
+import mlflow
 import polars as pl
 
-import mlflow
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.eval import classification_report
-from adcraft.eval.gate import Criterion, GateRule, decide
+from adcraft.eval.gate import decide
 from adcraft.eval.plots import calibration_figure, feature_importance_figure, roc_curve_figure
 from adcraft.features.training import split_fractions
 from adcraft.models.conversion import ConversionConfig, ConversionModel
 from adcraft.models.conversion_data import conversion_data
 from adcraft.models.conversion_pyfunc import MODEL_CODE, native_model, pyfunc_input
 from adcraft.models.tuning import run_search, search_data
+from adcraft.promotion import CHAMPION_VERSION_TAG, GATES
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.settings import get_settings
 from pipelines import ingest
@@ -39,10 +40,7 @@ from pipelines._common import run_recipe, start_job
 
 log = logging.getLogger("pipelines.tune_conversion")
 
-GATE = GateRule(
-    must_improve=[Criterion(metric="auc")],
-    must_not_worsen=[Criterion(metric="log_loss", higher_is_better=False, margin=0.005)],
-)
+GATE = GATES["adcraft-conversion"]  # one place for the gate: adcraft.promotion
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -115,7 +113,7 @@ class TuneConversionRecipe:
         self.raw_ece = classification_report(
             test["clicked"], self.model.predict(test, calibrated=False)["p_click"])["ece"]
         champion = self.registry.alias_version(self.name, CHAMPION)
-        self.champion_scores = None
+        self.champion_version, self.champion_scores = champion, None
         if champion is not None:
             champion_model = native_model(self.registry.load(self.name, CHAMPION))
             self.champion_scores = self.score(champion_model, test)
@@ -161,7 +159,8 @@ class TuneConversionRecipe:
             if decision.promote:
                 self.registry.set_alias(self.name, CHAMPION, version)
             mlflow.set_tags({"gate.promoted": decision.promote, "gate.forced": decision.forced,
-                             "gate.reason": decision.reason[:250], "model.version": version})
+                             "gate.reason": decision.reason[:250], "model.version": version,
+                             CHAMPION_VERSION_TAG: self.champion_version or "none"})
             self.registry.log_json(decision.model_dump(), "gate_decision.json")
             self.version, self.decision, self.run_id = version, decision, run.info.run_id
         verdict = "promoted to champion" if decision.promote else "NOT promoted"

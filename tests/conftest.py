@@ -30,10 +30,10 @@ def ray_local():
 
     # workers inherit this process's environment: an MLFLOW_TRACKING_URI an earlier
     # test left behind (mlflow exports it on set_tracking_uri) must not reach them
-    leaked = os.environ.pop("MLFLOW_TRACKING_URI", None)
+    leaked = {k: os.environ.pop(k) for k in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+              if k in os.environ}
     ray.init(address="local", num_cpus=2, log_to_driver=False, configure_logging=False)
-    if leaked is not None:
-        os.environ["MLFLOW_TRACKING_URI"] = leaked
+    os.environ.update(leaked)
     yield ray
     ray.shutdown()
 

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import mlflow
+from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-import mlflow
 from adcraft.settings import Settings, get_settings
-from mlflow import MlflowClient
 
 log = logging.getLogger(__name__)
 

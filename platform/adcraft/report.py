@@ -102,6 +102,7 @@ def champion_copy(registry, name: str, k: int = 3) -> str:
     import json
 
     import mlflow
+
     from adcraft.registry import CHAMPION
 
     version = registry.alias_version(name, CHAMPION)

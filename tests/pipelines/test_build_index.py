@@ -3,10 +3,10 @@ MLflow (sqlite in the test's home); and the evaluation job's table."""
 
 from __future__ import annotations
 
+import mlflow
 import numpy as np
 import polars as pl
 
-import mlflow
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.features.profiles import profile_for

@@ -1,18 +1,43 @@
+"""The demo's whole path on tiny settings: small shop, a tiny generator, two Tune trials;
+the Serve application started by the demo answers with copy, and a re-run reuses it all."""
+
 from __future__ import annotations
 
-from adcraft.registry import Registry
+from adcraft.registry import CHAMPION, Registry
+from adcraft.retrieval.index import latest_index_run
 from pipelines import demo
 
+TINY = ["--trials", "2", "--copy-pairs", "6", "--eval-pairs", "3", "--epochs", "1",
+        "--quick-eval"]
 
-def test_demo_runs_every_stage_and_prints_profiles(home, ray_local, tiny_model_dir, capsys):
-    assert demo.main(["--trials", "2", "--generator-model", str(tiny_model_dir),
-                      "--copy-pairs", "6", "--eval-pairs", "3", "--epochs", "1"]) == 0
+
+def test_demo_builds_everything_serves_and_reuses_it(home, ray_local, tiny_model_dir, capsys):
+    assert demo.main([*TINY, "--generator-model", str(tiny_model_dir), "--port", "0"]) == 0
     out = capsys.readouterr().out
-    for part in ("[7/7]", "== Copy generator", "adcraft-generator v1:", "Synthetic shop",
-                 "Open Bandit Dataset sample", "60,000 rows",
+    for part in ("[10/10] serve the application", "== Copy generator", "adcraft-generator v1:",
+                 "Synthetic shop", "Open Bandit Dataset sample", "60,000 rows",
                  "hidden favourite", "Into:", "new, no history yet",
-                 "adcraft-conversion@champion = v1", "auc 0."):
+                 "adcraft-conversion@champion = v1", "auc 0.", "hr_at_10",
+                 "application up at http://127.0.0.1:", "A new visitor searching",
+                 "== Query it yourself", "curl -s http://127.0.0.1:"):
         assert part in out, part
     assert (home / "data" / "obd" / "features" / "item_features.parquet").is_file()
-    # the tiny random model may or may not beat its base; either way it is registered
-    assert Registry().versions("adcraft-generator") == [1]
+    registry = Registry()
+    # champions for every model, and the index the Ranker loads
+    assert registry.alias_version("adcraft-conversion", CHAMPION) == 1
+    assert registry.alias_version("adcraft-generator", CHAMPION) == 1
+    assert latest_index_run(registry, "synthetic") is not None
+    # the application answered with copy for both shoppers (degraded template copy is
+    # still grounded copy: the tiny random model rarely passes the guardrails)
+    answers = out.split("application up at")[1]
+    assert answers.count("Shopper S") == 2
+    assert answers.count(" by the generator") + answers.count(" by the template") >= 6
+    assert "conversion adcraft-conversion/1" in answers
+    assert "generator adcraft-generator/1" in answers
+
+    # a re-run reuses what is built: no new versions, no new index
+    assert demo.main([*TINY, "--no-serve"]) == 0
+    again = capsys.readouterr().out
+    assert again.count("built already, reused") == 7
+    assert registry.versions("adcraft-conversion") == [1]
+    assert registry.versions("adcraft-generator") == [1]

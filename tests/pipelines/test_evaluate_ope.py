@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mlflow
+
 from adcraft.registry import Registry
 from pipelines import evaluate_ope, ingest, tune_conversion
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import mlflow
+
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from pipelines import finetune_generator
 

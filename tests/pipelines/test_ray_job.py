@@ -4,7 +4,6 @@ on any cluster: `ray job submit --working-dir . -- python -m pipelines.tune_conv
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import socket
@@ -18,9 +17,10 @@ import psutil
 import pytest
 
 from adcraft.registry import CHAMPION, Registry
-from tests.conftest import REPO, SMALL_SHOP
+from tests.conftest import REPO
 
 RAY = str(Path(sys.executable).with_name("ray"))
+ADCRAFT = str(Path(sys.executable).with_name("adcraft"))
 
 
 def _children(proc: psutil.Process) -> list[psutil.Process]:
@@ -76,15 +76,11 @@ def ray_head(home):
 
 
 def test_tuning_runs_as_a_ray_job(ray_head, home):
+    """Through the front door: `adcraft submit`, which forwards ADCRAFT_* (the test's
+    home and small shop) to the job."""
     address, env = ray_head
-    runtime_env = {"env_vars": {
-        "ADCRAFT_HOME": str(home),
-        "ADCRAFT_CACHE_DIR": os.environ["ADCRAFT_CACHE_DIR"],
-        **{f"ADCRAFT_SHOP__{k.upper()}": str(v) for k, v in SMALL_SHOP.items()},
-    }}
-    command = [RAY, "job", "submit", f"--address={address}", "--working-dir", ".", "--no-wait",
-               "--runtime-env-json", json.dumps(runtime_env), "--", "python", "-m",
-               "pipelines.tune_conversion", "--trials", "2", "--max-rounds", "20"]
+    command = [ADCRAFT, "submit", f"--address={address}", "--no-wait", "tune_conversion",
+               "--", "--trials", "2", "--max-rounds", "20"]
     for _ in range(30):  # the head's job agent takes a few seconds to come up
         submit = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
                                 timeout=120)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import mlflow
+
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from pipelines import tune_conversion
 

@@ -5,7 +5,6 @@ model reload that drops no request."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from pathlib import Path
@@ -24,27 +23,16 @@ KEY = {"x-api-key": API_KEY}
 CONFIG = Path(__file__).resolve().parents[2] / "serve_apps" / "config.yaml"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(ray_local, serving_stack, tmp_path_factory):
-    from ray import serve
-
-    from serve_apps.app import AppArgs, build
+    from serve_apps import local
 
     log = tmp_path_factory.mktemp("serve-log") / "events.jsonl"
     overrides = {**serving_stack, "serving": {**serving_stack["serving"],
                                               "generator_timeout_s": 10.0,
                                               "feedback_log": str(log)}}
-    port = _free_port()
-    serve.start(http_options={"host": "127.0.0.1", "port": port})
-    serve.run(build(AppArgs(settings=overrides)), name="adcraft", route_prefix="/")
-    yield f"http://127.0.0.1:{port}", overrides
-    serve.shutdown()
+    yield local.start(overrides, port=local.free_port()), overrides
+    local.stop()
 
 
 def _recommend(url: str, **body) -> requests.Response:

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import faiss
+import mlflow
 import numpy as np
 import polars as pl
 from tqdm.auto import tqdm
 
-import mlflow
 from adcraft.registry import Registry
 from adcraft.retrieval.config import IndexConfig
 from adcraft.retrieval.embeddings import ProductEmbeddings

@@ -17,6 +17,7 @@ from adcraft.features.training import build_training_rows
 from adcraft.models.conversion import ConversionModel
 from adcraft.models.conversion_pyfunc import native_model
 from adcraft.models.generator import CopyGenerator, GenerationSettings
+from adcraft.models.generator_pyfunc import native_generator
 from adcraft.registry import Registry
 from adcraft.retrieval import (
     ContentRecall,
@@ -208,7 +209,7 @@ class CopyWriter:
         if version is None:
             raise LookupError(f"{s.generator_model}@{s.alias} is not registered: run "
                               "`python -m pipelines.finetune_generator`")
-        generator = registry.load(s.generator_model, s.alias).unwrap_python_model().generator
+        generator = native_generator(registry.load(s.generator_model, s.alias))
         return cls(generator, f"{s.generator_model}/{version}",
                    GenerationSettings(max_new_tokens=s.max_new_tokens, seed=settings.seed))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+
 from adcraft.data.io import write_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.data.synthetic import build_shop

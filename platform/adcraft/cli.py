@@ -1,0 +1,148 @@
+"""adcraft: personalised e-commerce copy on Ray. Every command explains itself
+with --help.
+
+\b
+    adcraft demo                       the whole platform end to end on this machine
+    adcraft submit tune_conversion -- --trials 16    a pipeline as a Ray Job on RAY_ADDRESS
+    adcraft promote adcraft-generator  champion vs challenger side by side, then the gate
+    adcraft serve                      the Serve application on 127.0.0.1:8000
+    adcraft status                     what is built, registered, running
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import time
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False,
+                  rich_markup_mode=None)
+# the pipeline parses its own options, so `adcraft demo --help` shows all of them
+PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+@app.command(context_settings=PASS_THROUGH, add_help_option=False)
+def demo(ctx: typer.Context) -> None:
+    """The whole platform end to end: data, features, conversion model (Ray Tune), copy
+    generator (Ray Train + DeepSpeed), index, evaluation, promotion, then the Serve
+    application answering for two shoppers. Re-runs reuse what is built. All options:
+    adcraft demo --help."""
+    from pipelines import demo as job
+
+    raise typer.Exit(job.main(ctx.args))
+
+
+@app.command(context_settings=PASS_THROUGH, add_help_option=False)
+def promote(ctx: typer.Context) -> None:
+    """Champion and challenger of a model side by side; the gate decides whether the
+    challenger takes `champion`; the decision is logged to MLflow (--force: logged as
+    forced). All options: adcraft promote --help."""
+    from pipelines import promote as job
+
+    raise typer.Exit(job.main(ctx.args))
+
+
+@app.command(context_settings=PASS_THROUGH)
+def submit(
+    ctx: typer.Context,
+    job: str = typer.Argument(..., help="the pipeline: build_features, build_index, "
+                                        "evaluate_ope, evaluate_retrieval, finetune_generator, "
+                                        "ingest, promote, tune_conversion"),
+    address: str = typer.Option(None, envvar="RAY_ADDRESS",
+                                help="the cluster's job server, e.g. http://127.0.0.1:8265"),
+    wait: bool = typer.Option(True, help="follow the job's logs until it ends"),
+) -> None:
+    """Run a pipeline as a Ray Job on the cluster at RAY_ADDRESS: `ray job submit
+    --working-dir . -- python -m pipelines.JOB ARGS`, with your ADCRAFT_* and
+    MLFLOW_TRACKING_URI settings passed to the job. Run it from the project's folder;
+    put the job's own options after `--`, e.g.
+
+    \b
+        adcraft submit tune_conversion -- --trials 16 --scheduler asha
+        adcraft submit finetune_generator --no-wait -- --use-gpu --num-workers 4 --lora"""
+    from adcraft.jobs import submit_command, submit_env
+
+    if not Path("pipelines").is_dir():
+        raise typer.BadParameter(f"{Path.cwd()} is not the project's folder (no pipelines/): "
+                                 "the working dir is uploaded to the cluster")
+    try:
+        command = submit_command(job, list(ctx.args), address, wait=wait)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    shown = [part for part in command if not part.startswith("{")]  # not the env's values
+    typer.echo("$ " + " ".join(shown), err=True)
+    raise typer.Exit(subprocess.run(command, env=submit_env()).returncode)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="address the HTTP proxy listens on"),
+    port: int = typer.Option(8000, help="HTTP port"),
+    dev: bool = typer.Option(False, help="no API key needed (local development only)"),
+) -> None:
+    """Start the Serve application (Embedder, Ranker, ConversionModel, Generator behind a
+    FastAPI Ingress) with every model loaded from MLflow by its `champion` alias, on this
+    machine's Ray or the cluster at RAY_ADDRESS; runs until Ctrl-C. API keys come from
+    ADCRAFT_SERVING__API_KEYS='["..."]'; with none set, one is made up and printed.
+    For `serve deploy`, see serve_apps/config.yaml."""
+    from adcraft.data.io import read_tables
+    from adcraft.data.sources import dataset_dir
+    from adcraft.report import contrasting_shoppers
+    from adcraft.serving.showcase import how_to_query
+    from adcraft.serving.stack import pinned_overrides
+    from adcraft.settings import get_settings
+    from pipelines._common import start_job
+    from serve_apps import local
+
+    start_job()
+    settings = get_settings()
+    features = dataset_dir(settings.serving.dataset, settings) / "features"
+    if not (features / "profiles.parquet").is_file():
+        raise typer.BadParameter(f"nothing to serve: {features} has no profiles; run "
+                                 "`adcraft demo` (or the pipelines) first")
+    keys = [k.get_secret_value() for k in settings.serving.api_keys]
+    key = None if dev or keys else secrets.token_urlsafe(18)
+    serving = {"dev_mode": dev} | ({"api_keys": [key]} if key else {})
+    url = local.start(pinned_overrides(settings, **serving), host=host, port=port)
+    profiles = read_tables(features)["profiles"]
+    shopper = (contrasting_shoppers(profiles, 1) or ["S000001"])[0]
+    hint = "anything" if dev else (key or "<a key from ADCRAFT_SERVING__API_KEYS>")
+    typer.echo(f"adcraft is serving at {url} (API key: {hint}); Ctrl-C stops it.\n"
+               + how_to_query(url, shopper, "P000001", hint))
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        typer.echo("stopping")
+    finally:
+        local.stop()
+
+
+@app.command()
+def status(
+    url: str = typer.Option("http://127.0.0.1:8000", help="where the application answers"),
+) -> None:
+    """Where adcraft keeps its state, the datasets built, every registered model with the
+    versions holding `champion` and `challenger` and their test scores, the Ray cluster's
+    recent jobs (RAY_ADDRESS), and whether the application answers."""
+    from adcraft import status as show
+    from adcraft.jobs import submit_env
+    from adcraft.registry import Registry
+    from adcraft.settings import get_settings
+
+    settings = get_settings()
+    registry = Registry(settings)
+    os.environ.update(submit_env())  # the job client wants Ray's token mode too
+    typer.echo(f"home     {Path(settings.home).resolve()}\nmlflow   {registry.uri}")
+    typer.echo("\ndatasets\n" + show.datasets(settings))
+    typer.echo("\nmodels\n" + show.models(registry))
+    typer.echo("\njobs\n" + show.jobs(os.environ.get("RAY_ADDRESS")))
+    typer.echo("\napplication\n" + show.application(url))
+
+
+if __name__ == "__main__":
+    app()
