@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: setup fetch demo test bench lint mlflow clean help
+.PHONY: setup fetch demo submit test bench lint mlflow clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,8 +25,12 @@ setup: $(STAMP) fetch  ## create .venv, install the project, fetch what the defa
 fetch: $(STAMP)  ## fetch default data and models into .adcraft/cache (once)
 	$(PY) -m pipelines.fetch
 
-demo: setup  ## build the synthetic shop, ingest it and the OBD sample, build features
-	$(PY) -m pipelines.demo
+demo: setup  ## the whole platform end to end, then the application answering (ARGS=--help)
+	$(PY) -m pipelines.demo $(ARGS)
+
+submit: $(STAMP)  ## a pipeline as a Ray Job on RAY_ADDRESS: make submit JOB=tune_conversion ARGS="--trials 16"
+	@test -n "$(JOB)" || { echo "JOB= is needed, one of: $$($(PY) -c 'from adcraft.jobs import job_names; print(" ".join(job_names()))')"; exit 2; }
+	$(VENV)/bin/adcraft submit $(JOB) -- $(ARGS)
 
 test: setup  ## run the test suite
 	$(PY) -m pytest
