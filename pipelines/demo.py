@@ -79,8 +79,8 @@ def stages(args: argparse.Namespace, settings: Settings) -> list[Stage]:
         it does not beat its base model on this small budget; the run is tagged forced."""
         if registry.alias_version(GENERATOR, CHAMPION) is not None:
             return []
-        print("no generator champion yet: this version takes the alias whatever the gate "
-              "says (logged as forced); later runs must pass the gate")
+        print("no generator champion yet: this version takes the alias even if the gate "
+              "refuses (then logged as forced); later runs must pass the gate")
         return ["--force"]
 
     generator = ["--lora", "--pairs", str(args.copy_pairs), "--eval-pairs",
@@ -186,9 +186,8 @@ def serve_and_ask(settings: Settings, port: int, keep_serving: bool) -> int:
 
     keys = [k.get_secret_value() for k in settings.serving.api_keys]
     key = keys[0] if keys else secrets.token_urlsafe(18)  # this run's key, printed below
-    # CPU: a few seconds per generated variant; give the generator time before degrading
-    overrides = pinned_overrides(settings, api_keys=keys or [key], generator_timeout_s=max(
-        settings.serving.generator_timeout_s, 120.0))
+    overrides = pinned_overrides(settings, api_keys=keys or [key], generator_timeout_s=(
+        local.generator_timeout(settings.serving.generator_timeout_s)))
     if port == 0 or not local.port_is_free("127.0.0.1", port):
         free = local.free_port()
         if port:
@@ -217,10 +216,7 @@ def serve_and_ask(settings: Settings, port: int, keep_serving: bool) -> int:
               + how_to_query(url, shoppers[0], product, hint))
         if keep_serving:
             print(f"\nserving at {url} until Ctrl-C (this run's key: {hint})", flush=True)
-            while True:
-                time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+            local.wait_until_stopped()
     except RuntimeError as exc:
         log.error("the application did not answer: %s", exc)
         return 1

@@ -50,6 +50,13 @@ def autoscaling(target: float, max_replicas: int = 2) -> dict[str, Any]:
             "upscale_delay_s": 5, "downscale_delay_s": 60}
 
 
+def warmed(model):
+    """A model's first call is slow (caches, the first forward pass): make it before the
+    replica takes requests, and before a reloaded model replaces the old."""
+    model.warm_up()
+    return model
+
+
 class Reloadable:
     """Loads its model in __init__, and again on `reload()` or a changed user_config:
     off the event loop, swapped in one assignment, so in-flight calls finish on the old."""
@@ -105,7 +112,7 @@ class Embedder(Reloadable):
                   max_ongoing_requests=16)
 class RankerDeployment(Reloadable):
     def load(self) -> Ranker:
-        return Ranker.load(self.settings())
+        return warmed(Ranker.load(self.settings()))
 
     async def rank(self, query: RankQuery) -> Ranked:
         return await asyncio.to_thread(self.model.rank, query)
@@ -115,7 +122,7 @@ class RankerDeployment(Reloadable):
                   max_ongoing_requests=32)
 class ConversionModel(Reloadable):
     def load(self) -> ConversionScorer:
-        return ConversionScorer.load(self.settings())
+        return warmed(ConversionScorer.load(self.settings()))
 
     @serve.batch(max_batch_size=16, batch_wait_timeout_s=0.002)
     async def score(self, calls: list[tuple[str, list[str]]]) -> list[Scored]:
@@ -126,7 +133,7 @@ class ConversionModel(Reloadable):
                   max_ongoing_requests=32, health_check_period_s=2)
 class Generator(Reloadable):
     def load(self) -> CopyWriter:
-        return CopyWriter.load(self.settings())
+        return warmed(CopyWriter.load(self.settings()))
 
     @serve.batch(max_batch_size=8, batch_wait_timeout_s=0.05)
     async def generate(self, calls: list[tuple[list[dict], int]]) -> list[Generated]:

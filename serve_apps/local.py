@@ -8,9 +8,12 @@ as `adcraft serve` and the demo do:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
+import time
 from typing import Any
 
 log = logging.getLogger("serve_apps")
@@ -32,6 +35,20 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+CPU_GENERATOR_TIMEOUT_S = 120.0  # a CPU writes a few variants in tens of seconds
+
+
+def generator_timeout(configured: float) -> float:
+    """Seconds the generator gets before template copy stands in. Serving on this
+    machine without a GPU, at least CPU_GENERATOR_TIMEOUT_S: the default (8 s) suits GPU
+    replicas and would make every answer degraded here."""
+    import torch
+
+    if os.environ.get("RAY_ADDRESS") or torch.cuda.is_available():
+        return configured
+    return max(configured, CPU_GENERATOR_TIMEOUT_S)
+
+
 def start(overrides: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
           num_cpus: int | None = None) -> str:
     """Deploy the application; returns its base URL. Uses the running Ray if any, else
@@ -51,6 +68,19 @@ def start(overrides: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
     log.info("deploying the adcraft application (5 deployments) on %s:%s", host, port)
     serve.run(build(AppArgs(settings=overrides)), name="adcraft", route_prefix="/")
     return f"http://{host}:{port}"
+
+
+def wait_until_stopped() -> None:
+    """Block until Ctrl-C or SIGTERM (process managers stop with it; a background shell
+    job ignores SIGINT)."""
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    with contextlib.suppress(KeyboardInterrupt):
+        while True:
+            time.sleep(3600)
 
 
 def stop() -> None:

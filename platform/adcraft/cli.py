@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import time
 from pathlib import Path
 
 import typer
@@ -83,10 +82,13 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="address the HTTP proxy listens on"),
     port: int = typer.Option(8000, help="HTTP port"),
     dev: bool = typer.Option(False, help="no API key needed (local development only)"),
+    generator_timeout: float = typer.Option(
+        None, min=0.1, help="seconds before template copy stands in (default: the settings' "
+                            "8 s; 120 s when serving here without a GPU)"),
 ) -> None:
     """Start the Serve application (Embedder, Ranker, ConversionModel, Generator behind a
     FastAPI Ingress) with every model loaded from MLflow by its `champion` alias, on this
-    machine's Ray or the cluster at RAY_ADDRESS; runs until Ctrl-C. API keys come from
+    machine's Ray or the cluster at RAY_ADDRESS; runs until Ctrl-C or SIGTERM. API keys come from
     ADCRAFT_SERVING__API_KEYS='["..."]'; with none set, one is made up and printed.
     For `serve deploy`, see serve_apps/config.yaml."""
     from adcraft.data.io import read_tables
@@ -106,17 +108,18 @@ def serve(
                                  "`adcraft demo` (or the pipelines) first")
     keys = [k.get_secret_value() for k in settings.serving.api_keys]
     key = None if dev or keys else secrets.token_urlsafe(18)
-    serving = {"dev_mode": dev} | ({"api_keys": [key]} if key else {})
+    timeout = generator_timeout or local.generator_timeout(settings.serving.generator_timeout_s)
+    serving = {"dev_mode": dev, "generator_timeout_s": timeout} | (
+        {"api_keys": [key]} if key else {})
     url = local.start(pinned_overrides(settings, **serving), host=host, port=port)
     profiles = read_tables(features)["profiles"]
     shopper = (contrasting_shoppers(profiles, 1) or ["S000001"])[0]
     hint = "anything" if dev else (key or "<a key from ADCRAFT_SERVING__API_KEYS>")
-    typer.echo(f"adcraft is serving at {url} (API key: {hint}); Ctrl-C stops it.\n"
+    typer.echo(f"adcraft is serving at {url} (API key: {hint}; generator timeout "
+               f"{timeout:.0f} s); Ctrl-C stops it.\n"
                + how_to_query(url, shopper, "P000001", hint))
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
+        local.wait_until_stopped()
         typer.echo("stopping")
     finally:
         local.stop()

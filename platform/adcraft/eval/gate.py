@@ -37,14 +37,14 @@ def decide(
     rule: GateRule,
     force: bool = False,
 ) -> GateDecision:
-    """Apply `rule`; with no champion the candidate wins by default."""
+    """Apply `rule`; with no champion the candidate wins by default. `forced` is set only
+    where `force` overrode a refusal."""
     needed = [c.metric for c in (*rule.must_improve, *rule.must_not_worsen)]
     missing = [m for m in needed if m not in candidate]
     if missing:
         raise ValueError(f"candidate scores lack {missing}")
     if champion is None:
-        return GateDecision(promote=True, forced=force, reason="no champion yet",
-                            candidate=candidate)
+        return GateDecision(promote=True, reason="no champion yet", candidate=candidate)
     failures = []
     for c in rule.must_improve:
         if c.gain(candidate[c.metric], champion[c.metric]) <= c.margin:
@@ -66,5 +66,5 @@ def decide(
                             champion=champion)
     won = ", ".join(f"{c.metric} {candidate[c.metric]:.4f} vs {champion[c.metric]:.4f}"
                     for c in rule.must_improve)
-    return GateDecision(promote=True, forced=force, reason=f"beats the champion: {won}",
+    return GateDecision(promote=True, reason=f"beats the champion: {won}",
                         candidate=candidate, champion=champion)

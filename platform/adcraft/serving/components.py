@@ -114,6 +114,10 @@ class Ranker:
         index = load_latest_index(dataset, registry)
         return cls(index, shop or Shop.load(settings), f"index-run-{run.info.run_id[:12]}")
 
+    def warm_up(self) -> None:
+        """One ranking before the first request: its first call builds caches (seconds)."""
+        self.rank(RankQuery(shopper_id=next(iter(self.events), "warm-up"), k=1))
+
     def _events(self, shopper_id: str, recent: list[dict[str, Any]]) -> pl.DataFrame:
         stored = self.events.get(shopper_id)
         if not recent:
@@ -164,6 +168,11 @@ class ConversionScorer:
     def score(self, shopper_id: str, product_ids: list[str]) -> Scored:
         return self.score_many([(shopper_id, product_ids)])[0]
 
+    def warm_up(self) -> None:
+        """One prediction before the first request (feature build and booster caches)."""
+        shopper = self.shop.profiles["shopper_id"][0] if self.shop.profiles.height else "x"
+        self.score(shopper, self.shop.products["product_id"].head(1).to_list())
+
     def score_many(self, asks: list[tuple[str, list[str]]]) -> list[Scored]:
         """Many (shopper, products) asks through one feature build and one predict."""
         shoppers = [s for s, pids in asks for _ in pids]
@@ -212,6 +221,13 @@ class CopyWriter:
         generator = native_generator(registry.load(s.generator_model, s.alias))
         return cls(generator, f"{s.generator_model}/{version}",
                    GenerationSettings(max_new_tokens=s.max_new_tokens, seed=settings.seed))
+
+    def warm_up(self) -> None:
+        """A two-token generation before the first request: the first forward pass is
+        several times slower than the rest."""
+        quick = self.settings.model_copy(update={"max_new_tokens": 2})
+        self.generator.generate([[{"role": "user", "content": "Say hello."}]], n=1,
+                                settings=quick)
 
     def generate(self, conversations: list[list[dict]], n: int) -> list[list[str]]:
         batch = self.settings.model_copy(update={"batch_prompts": max(len(conversations), 1)})
