@@ -141,7 +141,7 @@ def status(
     registry = Registry(settings)
     os.environ.update(submit_env())  # the job client wants Ray's token mode too
     typer.echo(f"home     {Path(settings.home).resolve()}\nmlflow   {registry.uri}")
-    typer.echo("\ndatasets\n" + show.datasets(settings))
+    typer.echo("\ndatasets\n" + show.datasets(settings, registry))
     typer.echo("\nmodels\n" + show.models(registry))
     typer.echo("\njobs\n" + show.jobs(os.environ.get("RAY_ADDRESS")))
     typer.echo("\napplication\n" + show.application(url))

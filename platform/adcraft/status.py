@@ -10,13 +10,14 @@ import requests
 
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.report import CONVERSION_SCORES, GENERATOR_SCORES
+from adcraft.retrieval.index import latest_index_run
 from adcraft.settings import Settings
 
 SCORES = {"adcraft-conversion": CONVERSION_SCORES, "adcraft-generator": GENERATOR_SCORES}
 
 
-def datasets(settings: Settings) -> str:
-    """Each dataset under data_dir and what it has: tables, features."""
+def datasets(settings: Settings, registry: Registry) -> str:
+    """Each dataset under data_dir and what it has: tables, features, a product index."""
     root = Path(settings.data_dir)
     found = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     if not found:
@@ -24,6 +25,9 @@ def datasets(settings: Settings) -> str:
     lines = []
     for folder in found:
         parts = [sub for sub in ("tables", "features", "truth") if (folder / sub).is_dir()]
+        index = latest_index_run(registry, folder.name)
+        if index is not None:
+            parts.append(f"index (run {index.info.run_id[:12]})")
         lines.append(f"  {folder.name:<16} {', '.join(parts) or 'empty'}")
     return "\n".join(lines)
 
