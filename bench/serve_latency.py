@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import logging
 import os
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -38,12 +37,6 @@ from adcraft.serving.stack import build_stack, stack_settings
 from adcraft.settings import Settings
 
 CONCURRENT = 8
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _pct(samples: list[float]) -> tuple[float, float]:
@@ -128,17 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(**overrides)
     if not (settings.data_dir / "synthetic" / "features").is_dir():
         build_stack(settings, args.generator_dir or Settings().generator_model_dir.resolve())
-    import ray
-    from ray import serve
+    from serve_apps import local
 
-    from serve_apps.app import AppArgs, build
-
-    ray.init(address="local", num_cpus=2, log_to_driver=False, configure_logging=False)
-    port = _free_port()
-    serve.start(http_options={"host": "127.0.0.1", "port": port})
-    serve.run(build(AppArgs(settings=overrides)), name="adcraft", route_prefix="/")
+    url = local.start(overrides, port=local.free_port(), num_cpus=2)
     try:
-        url = f"http://127.0.0.1:{port}"
         shoppers = Shop.load(settings).profiles["shopper_id"].head(50).to_list()
         (in50, in99), shop = p1_in_process(settings, shoppers, args.requests)
         sv50, sv99 = p1_serve(url, shoppers, args.requests)
@@ -157,8 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   batched Generator deployment       {batched:7.1f} tokens/s")
         print(f"   batched / per-request: {batched / single:.2f}x (goal >= 4x)")
     finally:
-        serve.shutdown()
-        ray.shutdown()
+        local.stop()
     return 0
 
 

@@ -114,6 +114,15 @@ class Registry:
         """The pyfunc model behind `name@alias`."""
         return mlflow.pyfunc.load_model(self.model_uri(name, alias))
 
+    def load_champion(self, name: str, alias: str = CHAMPION, hint: str = ""):
+        """(pyfunc model, version) of `name@alias`, loaded by version so that an alias
+        moving meanwhile cannot mix two versions; LookupError (saying `hint`) if none."""
+        version = self.alias_version(name, alias)
+        if version is None:
+            raise LookupError(f"{name}@{alias} is not registered"
+                              + (f": run `{hint}`" if hint else ""))
+        return mlflow.pyfunc.load_model(f"models:/{name}/{version}"), version
+
     def download(self, name: str, alias: str = CHAMPION, dst: str | Path | None = None) -> Path:
         """The model's files, locally (for loading it natively rather than as pyfunc)."""
         return Path(mlflow.artifacts.download_artifacts(

@@ -157,13 +157,11 @@ class ConversionScorer:
 
     @classmethod
     def load(cls, settings: Settings, shop: Shop | None = None) -> ConversionScorer:
-        registry, s = Registry(settings), settings.serving
-        version = registry.alias_version(s.conversion_model, s.alias)
-        if version is None:
-            raise LookupError(f"{s.conversion_model}@{s.alias} is not registered: run "
-                              "`python -m pipelines.tune_conversion`")
-        model = native_model(registry.load(s.conversion_model, s.alias))
-        return cls(model, shop or Shop.load(settings), f"{s.conversion_model}/{version}")
+        s = settings.serving
+        pyfunc, version = Registry(settings).load_champion(
+            s.conversion_model, s.alias, "python -m pipelines.tune_conversion")
+        return cls(native_model(pyfunc), shop or Shop.load(settings),
+                   f"{s.conversion_model}/{version}")
 
     def score(self, shopper_id: str, product_ids: list[str]) -> Scored:
         return self.score_many([(shopper_id, product_ids)])[0]
@@ -213,13 +211,10 @@ class CopyWriter:
 
     @classmethod
     def load(cls, settings: Settings) -> CopyWriter:
-        registry, s = Registry(settings), settings.serving
-        version = registry.alias_version(s.generator_model, s.alias)
-        if version is None:
-            raise LookupError(f"{s.generator_model}@{s.alias} is not registered: run "
-                              "`python -m pipelines.finetune_generator`")
-        generator = native_generator(registry.load(s.generator_model, s.alias))
-        return cls(generator, f"{s.generator_model}/{version}",
+        s = settings.serving
+        pyfunc, version = Registry(settings).load_champion(
+            s.generator_model, s.alias, "python -m pipelines.finetune_generator")
+        return cls(native_generator(pyfunc), f"{s.generator_model}/{version}",
                    GenerationSettings(max_new_tokens=s.max_new_tokens, seed=settings.seed))
 
     def warm_up(self) -> None:
