@@ -28,6 +28,8 @@ import requests
 
 from adcraft.content.prompts import build_messages
 from adcraft.content.request import CopyRequest
+from adcraft.models.embedder_pyfunc import register_embedder
+from adcraft.registry import Registry
 from adcraft.serving.components import ConversionScorer, CopyWriter, QueryEmbedder, Ranker
 from adcraft.serving.feedback import FeedbackState
 from adcraft.serving.schemas import RecommendationRequest
@@ -121,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(**overrides)
     if not (settings.data_dir / "synthetic" / "features").is_dir():
         build_stack(settings, args.generator_dir or Settings().generator_model_dir.resolve())
+    elif Registry(settings).alias_version(settings.serving.embedder_model) is None:
+        with Registry(settings).run("register-embedder"):  # a stack built before it was
+            register_embedder(Registry(settings), settings.embedder_model_dir)
     from serve_apps import local
 
     url = local.start(overrides, port=local.free_port(), num_cpus=2)
@@ -135,10 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   Serve / in process: p50 {sv50 / in50:.2f}x, p99 {sv99 / in99:.2f}x "
               "(goal <= 1.3x)")
         prompts = _prompts(shop, shoppers)
-        single = p2_per_request(settings, prompts, args.variants)
-        batched = asyncio.run(_p2_batched(prompts, args.variants))
-        print(f"P2 generator, {CONCURRENT} concurrent requests x {args.variants} variants, "
-              f"{args.max_new_tokens} new tokens at most")
+        n = settings.serving.selection.candidates(args.variants)  # what a request generates
+        single = p2_per_request(settings, prompts, n)
+        batched = asyncio.run(_p2_batched(prompts, n))
+        print(f"P2 generator, {CONCURRENT} concurrent requests x {args.variants} variants "
+              f"({n} candidates), {args.max_new_tokens} new tokens at most")
         print(f"   per-request generate, in process   {single:7.1f} tokens/s")
         print(f"   batched Generator deployment       {batched:7.1f} tokens/s")
         print(f"   batched / per-request: {batched / single:.2f}x (goal >= 4x)")

@@ -23,6 +23,7 @@ import mlflow
 
 from adcraft.data.io import read_tables, write_tables
 from adcraft.data.sources import dataset_dir
+from adcraft.models.embedder_pyfunc import register_embedder
 from adcraft.registry import Registry
 from adcraft.retrieval import (
     EmbeddingConfig,
@@ -102,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                             "products_per_s": index.size / max(embed_s, 1e-9),
                             "index_build_s": index.meta["build_s"], "profiles_filled": filled})
         log_index(index, args.dataset)
+        # the query embedder must be the one the index was built with: promoted together
+        embedder = register_embedder(Registry(settings), settings.embedder_model_dir)
+        mlflow.set_tag("embedder.version", embedder)
     print(f"product index of {args.dataset}: {index.size:,} products, {index.meta['factory']}"
           f", dim {index.dim}; embedded in {embed_s:.1f} s "
           f"({index.size / max(embed_s, 1e-9):.0f}/s); MLflow run {run.info.run_id}")

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
+from adcraft.models.embedder_pyfunc import EMBEDDER_MODEL
 from adcraft.registry import CHAMPION, Registry
 from adcraft.report import (
     GENERATOR_SCORES,
@@ -103,7 +104,8 @@ def stages(args: argparse.Namespace, settings: Settings) -> list[Stage]:
             + (["--model-dir", args.generator_model] if args.generator_model else [])),
             has_champion(GENERATOR)),
         Stage("embed catalogue + build index", lambda: build_index.main(["synthetic"]),
-              lambda: latest_index_run(registry, "synthetic") is not None),
+              lambda: latest_index_run(registry, "synthetic") is not None
+              and registry.alias_version(EMBEDDER_MODEL) is not None),
         Stage("evaluate retrieval", lambda: evaluate_retrieval.main(
             ["--no-amazon"] + (["--no-tune"] if args.quick_eval else []))),
     ]

@@ -42,7 +42,7 @@ from adcraft.models.generator import CopyGenerator, GenerationSettings
 from adcraft.models.generator_pyfunc import ARTIFACT, MODEL_CODE, native_generator
 from adcraft.promotion import CHAMPION_VERSION_TAG, GATES
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
-from adcraft.settings import get_settings
+from adcraft.settings import Settings, get_settings
 from pipelines._common import run_recipe, start_job
 
 log = logging.getLogger("pipelines.finetune_generator")
@@ -104,31 +104,10 @@ class FinetuneGeneratorRecipe:
 
     def setup(self) -> None:
         a, s = self.args, self.settings
-        conversion = None
-        if self.registry.alias_version(CONVERSION, CHAMPION) is not None:
-            conversion = native_model(self.registry.load(CONVERSION, CHAMPION))
-        if a.catalogue:
-            if conversion is None:
-                raise ValueError(f"no {CONVERSION}@champion to score copy for a catalogue: "
-                                 "run `python -m pipelines.tune_conversion` first")
-            self.ctx, self.history = catalogue_context(a.catalogue, a.mapping, conversion,
-                                                       a.visitors, s.seed)
-        else:
-            from pipelines import build_features, ingest
-
-            if not (s.data_dir / "synthetic" / "features").is_dir():
-                ingest.main(["synthetic"])
-                build_features.main(["synthetic"])
-            self.ctx, self.history = synthetic_context(s, conversion)
-        shoppers = self.ctx.profiles["shopper_id"].to_list()
-        products = self.ctx.products["product_id"].to_list()
-        split = {k: ([x for x in ids if not held_out(x, HELD_OUT)],
-                     [x for x in ids if held_out(x, HELD_OUT)])
-                 for k, ids in (("shoppers", shoppers), ("products", products))}
-        self.train_requests = make_requests(self.ctx, split["shoppers"][0], split["products"][0],
-                                            a.pairs, s.seed, n_variants=a.n)
-        self.eval_requests = make_requests(self.ctx, split["shoppers"][1], split["products"][1],
-                                           a.eval_pairs, s.seed + 1, n_variants=a.n)
+        self.ctx, self.history, split = shop_context(a, s, self.registry)
+        self.train_requests = make_requests(self.ctx, *split["train"], a.pairs, s.seed,
+                                            n_variants=a.n)
+        self.eval_requests = held_out_requests(self.ctx, split, a.eval_pairs, a.n, s.seed)
         import ray
 
         self.started_ray = not ray.is_initialized()
@@ -229,6 +208,39 @@ class FinetuneGeneratorRecipe:
         if getattr(self, "started_ray", False):
             ray.shutdown()
 
+
+
+def shop_context(a: argparse.Namespace, s: Settings, registry: Registry):
+    """(shop context, historical copy, split) for the shop or `a.catalogue`. `split`:
+    {"train"|"held_out": (shopper ids, product ids)}, by a stable hash, so every run
+    (and `pipelines.evaluate_generator`) holds out the same ones."""
+    conversion = None
+    if registry.alias_version(CONVERSION, CHAMPION) is not None:
+        conversion = native_model(registry.load(CONVERSION, CHAMPION))
+    if a.catalogue:
+        if conversion is None:
+            raise ValueError(f"no {CONVERSION}@champion to score copy for a catalogue: "
+                             "run `python -m pipelines.tune_conversion` first")
+        ctx, history = catalogue_context(a.catalogue, a.mapping, conversion, a.visitors,
+                                         s.seed)
+    else:
+        from pipelines import build_features, ingest
+
+        if not (s.data_dir / "synthetic" / "features").is_dir():
+            ingest.main(["synthetic"])
+            build_features.main(["synthetic"])
+        ctx, history = synthetic_context(s, conversion)
+    shoppers = ctx.profiles["shopper_id"].to_list()
+    products = ctx.products["product_id"].to_list()
+    split = {name: ([x for x in shoppers if held_out(x, HELD_OUT) == flag],
+                    [x for x in products if held_out(x, HELD_OUT) == flag])
+             for name, flag in (("train", False), ("held_out", True))}
+    return ctx, history, split
+
+
+def held_out_requests(ctx, split: dict, pairs: int, n: int, seed: int):
+    """The evaluation's requests: held-out shoppers and products only."""
+    return make_requests(ctx, *split["held_out"], pairs, seed + 1, n_variants=n)
 
 def _fmt(scores: dict[str, float]) -> str:
     return ", ".join(f"{k} {scores[k]:.3f}" for k in METRICS)

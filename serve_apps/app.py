@@ -8,7 +8,10 @@ in `adcraft.serving`.
 Each deployment loads its model from MLflow by alias (`champion`) on start and again when
 told: a changed `user_config` (`serve deploy` with e.g. `reload: 2`), or
 `POST /admin/reload`. The new model loads beside the old one, which keeps answering
-until the swap, so no request is dropped.
+until the swap, so no request is dropped. Registered models (ConversionModel, Generator)
+also follow their alias: every replica checks it each `serving.follow_alias_s` and loads
+the version it names (`adcraft.serving.follow`), so a promotion, or an admin reload that
+reached one replica, reaches all of them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ray import serve
 from ray.serve import Application
 from ray.serve.handle import DeploymentHandle
 
-from adcraft.registry import tracking_uri
+from adcraft.registry import Registry, tracking_uri
 from adcraft.serving.api import create_api
 from adcraft.serving.components import (
     ConversionScorer,
@@ -37,6 +40,7 @@ from adcraft.serving.components import (
     Scored,
 )
 from adcraft.serving.feedback import FeedbackState
+from adcraft.serving.follow import Follower
 from adcraft.serving.service import RecommendationService
 from adcraft.serving.shop import Shop
 from adcraft.settings import Settings
@@ -58,12 +62,28 @@ def warmed(model):
 
 
 class Reloadable:
-    """Loads its model in __init__, and again on `reload()` or a changed user_config:
-    off the event loop, swapped in one assignment, so in-flight calls finish on the old."""
+    """Loads its model in __init__, and again on `reload()`, a changed user_config, or
+    (`followed` models) when its alias moves: off the event loop, swapped in one
+    assignment, so in-flight calls finish on the old."""
+
+    followed: str | None = None  # the ServingSettings field naming a registered model
 
     def __init__(self, settings: dict[str, Any]):
         self.overrides = settings
         self.user_config: dict[str, Any] = {}
+        self.model = self.load()
+        every = self.settings().serving.follow_alias_s
+        self.follower = Follower(self.wanted, lambda: self.model.version, self.swap, every,
+                                 type(self).__name__).start() if every and self.followed else None
+
+    def wanted(self) -> str | None:
+        """The version label (`name/version`) the alias names now; None if none."""
+        s = self.settings()
+        name = getattr(s.serving, self.followed)
+        version = Registry(s).alias_version(name, s.serving.alias)
+        return None if version is None else f"{name}/{version}"
+
+    def swap(self) -> None:
         self.model = self.load()
 
     def settings(self) -> Settings:
@@ -93,6 +113,8 @@ class Reloadable:
 @serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
                   max_ongoing_requests=32)
 class Embedder(Reloadable):
+    followed = "embedder_model"
+
     def load(self) -> QueryEmbedder:
         return QueryEmbedder.load(self.settings())
 
@@ -121,6 +143,8 @@ class RankerDeployment(Reloadable):
 @serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
                   max_ongoing_requests=32)
 class ConversionModel(Reloadable):
+    followed = "conversion_model"
+
     def load(self) -> ConversionScorer:
         return warmed(ConversionScorer.load(self.settings()))
 
@@ -132,6 +156,8 @@ class ConversionModel(Reloadable):
 @serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
                   max_ongoing_requests=32, health_check_period_s=2)
 class Generator(Reloadable):
+    followed = "generator_model"
+
     def load(self) -> CopyWriter:
         return warmed(CopyWriter.load(self.settings()))
 
@@ -181,7 +207,8 @@ class Ingress:
                  settings: dict[str, Any]):
         self.settings = Settings(**settings)
         s = self.settings.serving
-        feedback = FeedbackState(s.feedback_log, s.remembered_requests, s.recent_events)
+        feedback = FeedbackState(s.feedback_log, s.remembered_requests, s.recent_events,
+                                 bandit_arms=s.bandit_arms)
         self.service = RecommendationService(
             Shop.load(self.settings), HandleBackends(embedder, ranker, conversion, generator),
             feedback, s)
@@ -203,8 +230,19 @@ def build(args: AppArgs) -> Application:
     overrides["home"] = str(Path(overrides.get("home") or Settings().home).resolve())
     # ... and the registry it means: replicas' environments may differ from this one's
     overrides["mlflow_tracking_uri"] = tracking_uri(Settings(**overrides))
-    return Ingress.bind(Embedder.bind(overrides), RankerDeployment.bind(overrides),
-                        ConversionModel.bind(overrides), Generator.bind(overrides), overrides)
+    models = [d.options(**replica_options(Settings(**overrides))).bind(overrides)
+              for d in (Embedder, RankerDeployment, ConversionModel, Generator)]
+    return Ingress.bind(*models, overrides)
+
+
+def replica_options(settings: Settings) -> dict[str, Any]:
+    """Deployment options of the model replicas: `serving.replica_threads` becomes their
+    OMP_NUM_THREADS, set before the process starts (torch reads it once, at import)."""
+    threads = settings.serving.replica_threads
+    if not threads:
+        return {}
+    return {"ray_actor_options": {**SMALL, "runtime_env": {
+        "env_vars": {"OMP_NUM_THREADS": str(threads)}}}}
 
 
 app = build(AppArgs())

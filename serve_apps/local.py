@@ -49,6 +49,16 @@ def generator_timeout(configured: float) -> float:
     return max(configured, CPU_GENERATOR_TIMEOUT_S)
 
 
+def local_threads(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Serving on this machine (no RAY_ADDRESS), the model replicas use every core, as
+    the same models do in process: Ray gives a 0.25-CPU replica a single thread. A
+    `replica_threads` already set is kept."""
+    serving = overrides.get("serving", {})
+    if os.environ.get("RAY_ADDRESS") or serving.get("replica_threads"):
+        return overrides
+    return {**overrides, "serving": {**serving, "replica_threads": os.cpu_count() or 1}}
+
+
 def start(overrides: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
           num_cpus: int | None = None) -> str:
     """Deploy the application; returns its base URL. Uses the running Ray if any, else
@@ -59,6 +69,7 @@ def start(overrides: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
 
     from serve_apps.app import AppArgs, build
 
+    overrides = local_threads(overrides)
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS") or "local"
         ray.init(address=address, num_cpus=num_cpus if address == "local" else None,

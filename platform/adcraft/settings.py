@@ -7,6 +7,7 @@ defaults below. Paths left unset are derived from ``home``.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,24 @@ class ShopSettings(BaseModel):
     days: int = Field(90, gt=0, description="length of the simulated history")
 
 
+class CopySelection(BaseModel):
+    """How the variants a shopper may see are picked from the generator's candidates
+    (`adcraft.content.selection`), in serving and in evaluation alike."""
+
+    candidates_per_variant: float = Field(
+        2.0, ge=1, le=4, description="candidates generated per variant asked for")
+    personal_first: bool = Field(
+        True, description="where some candidate names a like the product holds, show "
+                          "only those")
+    max_similarity: float = Field(
+        0.8, gt=0, le=1, description="a candidate sharing more of its word pairs than "
+                                     "this with one already picked is a repeat")
+
+    def candidates(self, variants: int) -> int:
+        """How many candidates to generate for `variants` shown."""
+        return math.ceil(variants * self.candidates_per_variant)
+
+
 class ServingSettings(BaseModel):
     """The Serve application's knobs (`adcraft.serving`, `serve_apps/`). API keys come
     from the environment (``ADCRAFT_SERVING__API_KEYS='["key-1"]'``), never from a file
@@ -38,13 +57,22 @@ class ServingSettings(BaseModel):
     rerank_candidates: int = Field(3, ge=1, description="ranker candidates per item asked "
                                                         "for, re-ranked by p(convert)")
     max_new_tokens: int = Field(40, ge=1, le=512, description="generated tokens per variant")
+    replica_threads: int | None = Field(None, ge=1, description=(
+        "OpenMP threads (torch, XGBoost) of each model replica; None: as Ray sets them, "
+        "one per whole CPU the replica reserves (a 0.25-CPU replica gets one)"))
     conversion_model: str = "adcraft-conversion"
     generator_model: str = "adcraft-generator"
+    embedder_model: str = "adcraft-embedder"
     alias: str = Field("champion", description="registry alias every model loads by")
+    follow_alias_s: float = Field(30.0, ge=0, description="every replica checks this often "
+                                  "which version its alias names, and loads it; 0: never")
     feedback_log: Path | None = Field(None, description="event log; home/serving/events.jsonl")
     remembered_requests: int = Field(100_000, gt=0, description="served requests that "
                                                                "feedback can refer to")
     recent_events: int = Field(50, gt=0, description="recent events kept per shopper")
+    bandit_arms: int = Field(200_000, gt=0, description="(segment, copy variant) arms the "
+                                                        "bandit keeps; least recent forgotten")
+    selection: CopySelection = Field(default_factory=CopySelection)
 
 
 class Settings(BaseSettings):

@@ -30,6 +30,7 @@ def served(ray_local, serving_stack, tmp_path_factory):
     log = tmp_path_factory.mktemp("serve-log") / "events.jsonl"
     overrides = {**serving_stack, "serving": {**serving_stack["serving"],
                                               "generator_timeout_s": 10.0,
+                                              "follow_alias_s": 2.0,
                                               "feedback_log": str(log)}}
     yield local.start(overrides, port=local.free_port()), overrides
     local.stop()
@@ -133,6 +134,19 @@ def test_a_reload_drops_no_request(served):
     assert statuses and set(statuses) == {200}
     assert _recommend(url, with_copy=False).json()["model_versions"]["conversion"].endswith(
         f"/{version}")
+
+
+def test_replicas_follow_a_moved_alias_without_being_told(served):
+    url, overrides = served
+    settings = Settings(**overrides)
+    version = register_conversion(settings, _tables(settings), rounds=10)  # moves champion
+    deadline, seen = time.monotonic() + 60, None
+    while time.monotonic() < deadline:
+        seen = _recommend(url, with_copy=False).json()["model_versions"]["conversion"]
+        if seen == f"adcraft-conversion/{version}":
+            break
+        time.sleep(1)
+    assert seen == f"adcraft-conversion/{version}"
 
 
 def _tables(settings: Settings) -> dict:

@@ -22,9 +22,10 @@ import polars as pl
 
 from adcraft.content.claims import FactVocabulary
 from adcraft.content.guardrails import filter_variants
-from adcraft.content.prompts import build_messages, guardrails_for, liked_in_product
+from adcraft.content.prompts import build_messages, guardrails_for
 from adcraft.content.request import CopyKind, CopyRequest, ProductFacts
 from adcraft.content.scores import predicted_ctr
+from adcraft.content.selection import names_a_like
 from adcraft.content.templates import template_variants
 from adcraft.data.synthetic.clicks import ClickModel
 from adcraft.features.profiles import ShopperProfile, profile_for
@@ -147,13 +148,9 @@ class BestOfN:
 def check_candidates(request: CopyRequest, texts: Sequence[str], source: str,
                      vocabulary: FactVocabulary) -> list[Candidate]:
     """Guardrails on each text; the kept ones come back repaired."""
-    liked = {a.lower() for a in liked_in_product(request.profile, request.product)}
-    out = []
-    for checked in filter_variants(texts, request.product, request.profile,
-                                   guardrails_for(request, vocabulary)):
-        personal = any(a in checked.text.lower() for a in liked)
-        out.append(Candidate(checked.text, source, checked.kept, personal))
-    return out
+    return [Candidate(checked.text, source, checked.kept, names_a_like(request, checked.text))
+            for checked in filter_variants(texts, request.product, request.profile,
+                                           guardrails_for(request, vocabulary))]
 
 
 def best_of_n(ctx: ShopContext, requests: Sequence[CopyRequest],

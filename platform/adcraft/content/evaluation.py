@@ -1,18 +1,24 @@
 """How good is a generator's copy: the same held-out requests and prompts for every
 generator compared (base and fine-tuned), scored before and after the guardrails.
 
-What the shopper is shown for a request: the variants that pass the guardrails
-(repaired where needed), or, when none does, one template copy marked degraded.
-- `raw_grounding_rate`: generated variants whose claims all hold, before any repair
-- `kept_rate`: generated variants that pass every guardrail (after repair)
+What the shopper is shown for a request: up to k (the request's `n_variants`) of the
+generated candidates that pass the guardrails (repaired where needed), picked as
+serving picks them (`content.selection`: no repeats, personal ones first), or, when
+none passes, one template copy marked degraded. The generator writes
+`selection.candidates(k)` candidates per request.
+- `raw_grounding_rate`: generated candidates whose claims all hold, before any repair
+- `kept_rate`: generated candidates that pass every guardrail (after repair)
 - `degraded_rate`: requests that fell back to template copy
 - `grounding_rate`: shown copy whose claims all hold (the guardrails' promise)
-- `personalisation_rate`: kept generated copy naming something the shopper likes,
+- `personalisation_rate`: shown generated copy naming something the shopper likes,
   over requests whose product holds such a thing (otherwise it cannot, truthfully)
-- `distinct_2`: distinct word pairs across a request's kept variants (2 or more)
-- `predicted_ctr`: what the generator's variants are worth: p(click) (`ShopContext.score`)
-  of each generated variant, 0 for one the guardrails drop (it is never shown)
-- `kept_predicted_ctr`: mean p(click) of the kept generated variants only
+- `raw_personalisation_rate`: the same over every kept candidate, before the pick:
+  how often the generator itself writes for the shopper
+- `distinct_2`: distinct word pairs across a request's shown variants (2 or more)
+- `shown_variants`: variants shown per request (at most k)
+- `predicted_ctr`: what the generator's copy is worth: p(click) (`ShopContext.score`)
+  of each shown generated variant, summed over the k slots asked for (an empty slot: 0)
+- `kept_predicted_ctr`: mean p(click) of the shown generated variants only
 - `shown_predicted_ctr`: mean p(click) of everything shown, template fallbacks included
 """
 
@@ -27,11 +33,12 @@ from adcraft.content.bestofn import ShopContext, check_candidates
 from adcraft.content.prompts import build_messages, liked_in_product
 from adcraft.content.request import CopyRequest
 from adcraft.content.scores import distinct_n, grounding_rate
+from adcraft.content.selection import Selection, pick
 from adcraft.content.templates import template_variants
 
 METRICS = ("raw_grounding_rate", "kept_rate", "degraded_rate", "grounding_rate",
-           "personalisation_rate", "distinct_2", "predicted_ctr", "kept_predicted_ctr",
-           "shown_predicted_ctr")
+           "personalisation_rate", "raw_personalisation_rate", "distinct_2", "shown_variants",
+           "predicted_ctr", "kept_predicted_ctr", "shown_predicted_ctr")
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -40,22 +47,27 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
-                  generated: Sequence[Sequence[str]]) -> tuple[dict[str, float], list[dict]]:
-    """Scores of `generated` (n variants per request) and, per request, what is shown."""
-    raw, kept_share, degraded, personal, distinct = [], [], [], [], []
-    n_generated = sum(len(texts) for texts in generated)
+                  generated: Sequence[Sequence[str]], selection: Selection | None = None,
+                  ) -> tuple[dict[str, float], list[dict]]:
+    """Scores of `generated` (candidates per request) and, per request, what is shown."""
+    raw, kept_share, degraded, personal, raw_personal, distinct, n_shown = ([] for _ in range(7))
+    slots = sum(r.n_variants for r in requests)
     shown_requests, shown_texts, shown_sources, shown = [], [], [], []
     for request, texts in zip(requests, generated):
         raw.append(grounding_rate(texts, request.product, ctx.vocabulary))
         cands = check_candidates(request, texts, "generator", ctx.vocabulary)
-        kept = [c for c in cands if c.kept]
-        kept_share.append(len(kept) / len(cands) if cands else math.nan)
-        degraded.append(float(not kept))
+        passed = [c for c in cands if c.kept]
+        kept_share.append(len(passed) / len(cands) if cands else math.nan)
+        degraded.append(float(not passed))
+        kept = [passed[i] for i in pick([c.text for c in passed], [c.personal for c in passed],
+                                        request.n_variants, selection)]
         if not kept:
             kept = check_candidates(request, template_variants(request, 1), "template",
                                     ctx.vocabulary)[:1]
         if liked_in_product(request.profile, request.product):
             personal += [float(c.personal) for c in kept if c.source == "generator"]
+            raw_personal += [float(c.personal) for c in passed]
+        n_shown.append(len(kept))
         if len(kept) >= 2:
             distinct.append(distinct_n([c.text for c in kept], 2))
         shown_requests += [request] * len(kept)
@@ -72,9 +84,9 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
     scores = {
         "raw_grounding_rate": _mean(raw), "kept_rate": _mean(kept_share),
         "degraded_rate": _mean(degraded), "grounding_rate": _mean(grounded),
-        "personalisation_rate": _mean(personal), "distinct_2": _mean(distinct),
-        "predicted_ctr": float(p_click[generated_shown].sum() / n_generated) if n_generated
-        else math.nan,
+        "personalisation_rate": _mean(personal), "raw_personalisation_rate": _mean(raw_personal),
+        "distinct_2": _mean(distinct), "shown_variants": _mean(n_shown),
+        "predicted_ctr": float(p_click[generated_shown].sum() / slots) if slots else math.nan,
         "kept_predicted_ctr": _mean(p_click[generated_shown].tolist()),
         "shown_predicted_ctr": _mean(p_click.tolist()),
         "requests": float(len(requests)),
@@ -83,9 +95,12 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
 
 
 def evaluate_generator(generator, ctx: ShopContext, requests: Sequence[CopyRequest],
-                       n: int, settings=None) -> tuple[dict[str, float], list[dict]]:
-    """Generate `n` variants per request with `generator` (a `CopyGenerator`) and score
-    them with `evaluate_copy`."""
-    generated = generator.generate([build_messages(r) for r in requests], n=n,
-                                   settings=settings)
-    return evaluate_copy(ctx, requests, generated)
+                       n: int, settings=None, selection: Selection | None = None,
+                       ) -> tuple[dict[str, float], list[dict]]:
+    """With `generator` (a `CopyGenerator`), the candidates for `n` variants per request
+    (`selection.candidates(n)`), scored by `evaluate_copy` as if `n` were asked for."""
+    selection = selection or Selection()
+    requests = [r.model_copy(update={"n_variants": n}) for r in requests]
+    generated = generator.generate([build_messages(r) for r in requests],
+                                   n=selection.candidates(n), settings=settings)
+    return evaluate_copy(ctx, requests, generated, selection)

@@ -3,11 +3,17 @@
 A variant's reward is whether the shown copy led to a click, cart or purchase (once per
 shown item, however many of those follow). The state is a pure function of the event
 log, so every Ingress replica that replays the same log agrees.
+
+Memory is bounded: the bandit remembers which items of the last `remembered_requests`
+requests were shown and rewarded (feedback about older ones cannot be told apart from
+a repeat), and at most `max_arms` arms, forgetting the one updated longest ago (copy
+that is no longer shown).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,25 +48,42 @@ class Arm:
 
 
 class ThompsonBandit:
-    def __init__(self, seed: int | None = None):
-        self.arms: dict[tuple[str, str], Arm] = {}
-        self._seen: set[tuple[str, str]] = set()  # (request, item) shown
-        self._won: set[tuple[str, str]] = set()  # (request, item) that earned a reward
+    def __init__(self, seed: int | None = None, remembered_requests: int = 100_000,
+                 max_arms: int = 200_000):
+        self.arms: OrderedDict[tuple[str, str], Arm] = OrderedDict()  # least recent first
+        # request -> {item shown: whether it earned its reward yet}, oldest request first
+        self._shown: OrderedDict[str, dict[str, bool]] = OrderedDict()
+        self.remembered_requests, self.max_arms = remembered_requests, max_arms
         self.rng = np.random.default_rng(seed)
 
     def arm(self, segment: str, variant: str) -> Arm:
-        return self.arms.setdefault((segment, variant), Arm())
+        key = (segment, variant)
+        arm = self.arms.get(key)
+        if arm is None:
+            arm = self.arms[key] = Arm()
+            if len(self.arms) > self.max_arms:
+                self.arms.popitem(last=False)
+        self.arms.move_to_end(key)
+        return arm
+
+    def _items(self, request_id: str) -> dict[str, bool]:
+        items = self._shown.get(request_id)
+        if items is None:
+            items = self._shown[request_id] = {}
+            if len(self._shown) > self.remembered_requests:
+                self._shown.popitem(last=False)
+        return items
 
     def update(self, segment: str, variant: str, event: str, request_id: str,
                item: str) -> Arm:
         """One feedback event: an impression is a trial; the first click, cart or
         purchase of a shown item is a success (and implies its impression)."""
-        arm, key = self.arm(segment, variant), (request_id, item)
-        if key not in self._seen:
-            self._seen.add(key)
+        arm, items = self.arm(segment, variant), self._items(request_id)
+        if item not in items:
+            items[item] = False
             arm.trials += 1
-        if event in SUCCESS_EVENTS and key not in self._won:
-            self._won.add(key)
+        if event in SUCCESS_EVENTS and not items[item]:
+            items[item] = True
             arm.successes += 1
         return arm
 

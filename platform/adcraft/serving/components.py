@@ -16,6 +16,7 @@ from adcraft.data.schemas import EventType, conform
 from adcraft.features.training import build_training_rows
 from adcraft.models.conversion import ConversionModel
 from adcraft.models.conversion_pyfunc import native_model
+from adcraft.models.embedder_pyfunc import native_embedder
 from adcraft.models.generator import CopyGenerator, GenerationSettings
 from adcraft.models.generator_pyfunc import native_generator
 from adcraft.registry import Registry
@@ -26,7 +27,6 @@ from adcraft.retrieval import (
     PopularityRecall,
     ProductIndex,
     RetrievalConfig,
-    load_embedder,
     load_latest_index,
     shopper_history,
 )
@@ -77,8 +77,10 @@ class QueryEmbedder:
 
     @classmethod
     def load(cls, settings: Settings) -> QueryEmbedder:
-        folder = settings.embedder_model_dir
-        return cls(load_embedder(folder), f"{folder.name}")
+        s = settings.serving
+        pyfunc, version = Registry(settings).load_champion(
+            s.embedder_model, s.alias, "python -m pipelines.build_index")
+        return cls(native_embedder(pyfunc), f"{s.embedder_model}/{version}")
 
     def embed(self, texts: list[str]) -> Embedded:
         vectors = self.model.encode(texts, convert_to_numpy=True, normalize_embeddings=True,

@@ -1,6 +1,7 @@
-"""Which copy a shopper sees for an item: the generator's variants that pass every
-guardrail, the bandit's pick among them; when the generator failed, was too slow, or
-nothing it wrote passed, grounded template copy, marked `degraded`."""
+"""Which copy a shopper sees for an item: of the generator's candidates that pass every
+guardrail, up to the variants asked for (`content.selection`: no repeats, personal
+ones first), and the bandit's pick among those; when the generator failed, was too
+slow, or nothing it wrote passed, grounded template copy, marked `degraded`."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from adcraft.content.claims import FactVocabulary
 from adcraft.content.guardrails import filter_variants
 from adcraft.content.prompts import guardrails_for
 from adcraft.content.request import CopyRequest
+from adcraft.content.selection import names_a_like, pick
 from adcraft.content.templates import template_variants
 from adcraft.serving.bandit import variant_id
 from adcraft.serving.schemas import CopyOut
+from adcraft.settings import CopySelection
 
 UNAVAILABLE = "generator_unavailable"  # failed or timed out: the answer is degraded
 REJECTED = "no_variant_passed"  # the generator answered; the guardrails kept nothing
@@ -38,11 +41,15 @@ def checked_copy(request: CopyRequest, texts: Sequence[str], source: str,
 
 
 def choose_copy(request: CopyRequest, generated: Sequence[str] | None,
-                vocabulary: FactVocabulary, choose: Chooser) -> tuple[CopyOut | None,
-                                                                      list[CopyOut]]:
-    """(the copy to show, every variant that may be shown). `generated` is None when
-    the generator failed or timed out."""
+                vocabulary: FactVocabulary, choose: Chooser,
+                selection: CopySelection | None = None) -> tuple[CopyOut | None,
+                                                                 list[CopyOut]]:
+    """(the copy to show, every variant that may be shown: `request.n_variants` at
+    most). `generated` is None when the generator failed or timed out."""
     kept = checked_copy(request, generated, "generator", vocabulary) if generated else []
+    texts = [c.text for c in kept]
+    kept = [kept[i] for i in pick(texts, [names_a_like(request, t) for t in texts],
+                                  request.n_variants, selection)]
     if not kept:
         kept = checked_copy(request, template_variants(request), "template", vocabulary,
                             UNAVAILABLE if generated is None else REJECTED)

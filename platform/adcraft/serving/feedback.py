@@ -35,10 +35,13 @@ class Served:
 
 class FeedbackState:
     def __init__(self, path: str | Path, remembered_requests: int = 100_000,
-                 recent_events: int = 50, seed: int | None = None):
+                 recent_events: int = 50, seed: int | None = None,
+                 bandit_arms: int = 200_000):
         self.log = EventLog(path)
-        self.bandit = ThompsonBandit(seed)
-        self.recent: dict[str, deque[dict[str, Any]]] = {}
+        self.bandit = ThompsonBandit(seed, remembered_requests, bandit_arms)
+        # shopper -> recent events; as many shoppers as requests remembered, the one
+        # heard from longest ago forgotten first (anonymous ids are one per request)
+        self.recent: OrderedDict[str, deque[dict[str, Any]]] = OrderedDict()
         self.served: OrderedDict[str, Served] = OrderedDict()
         self.remembered, self.recent_events = remembered_requests, recent_events
         self._lock = threading.Lock()
@@ -65,6 +68,9 @@ class FeedbackState:
             if r["event"] in INTEREST_EVENTS:
                 self.recent.setdefault(r["shopper_id"], deque(maxlen=self.recent_events)).append(
                     {"product_id": r["product_id"], "event_type": r["event"], "ts": r["ts"]})
+                self.recent.move_to_end(r["shopper_id"])
+                while len(self.recent) > self.remembered:
+                    self.recent.popitem(last=False)
 
     # ---- writes
     def record_served(self, request_id: str, shopper_id: str, segment: str, copy_kind: str | None,

@@ -117,7 +117,9 @@ class CopyResponse(BaseModel):
     request_id: str
     product_id: str
     copy_: CopyOut | None = Field(None, alias="copy")
-    variants: list[CopyOut] = Field(description="every variant that passed the guardrails")
+    variants: list[CopyOut] = Field(description="the variants that may be shown: passed the "
+                                    "guardrails, no repeats, personal ones first; at most "
+                                    "the number asked for")
     degraded: bool
     model_versions: dict[str, str]
 

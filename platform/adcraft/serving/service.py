@@ -101,7 +101,8 @@ class RecommendationService:
     async def _generate(self, requests: list[CopyRequest]) -> tuple[list[list[str] | None],
                                                                      str]:
         """Variants per request, None where the generator failed; all None on timeout."""
-        calls = [self.backends.generate(build_messages(r), r.n_variants) for r in requests]
+        want = self.settings.selection.candidates
+        calls = [self.backends.generate(build_messages(r), want(r.n_variants)) for r in requests]
         try:
             results = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True),
                                              self.settings.generator_timeout_s)
@@ -156,7 +157,7 @@ class RecommendationService:
             generated, versions["generator"] = await self._generate(requests)
             for item, request, variants in zip(items, requests, generated):
                 item.copy_, _ = choose_copy(request, variants, self.shop.vocabulary,
-                                            self._choose(segment))
+                                            self._choose(segment), self.settings.selection)
             degraded = any(v is None for v in generated)
         self.feedback.record_served(request_id, shopper_id, segment,
                                     body.kind.value if body.with_copy else None,
@@ -178,7 +179,7 @@ class RecommendationService:
         generated, version = await self._generate([request])
         segment = self._segment_of(profile)
         chosen, kept = choose_copy(request, generated[0], self.shop.vocabulary,
-                                   self._choose(segment))
+                                   self._choose(segment), self.settings.selection)
         self.feedback.record_served(request_id, profile.shopper_id, segment, body.kind.value,
                                     [_served_copy(product.product_id, chosen, 1)])
         return CopyResponse(request_id=request_id, product_id=product.product_id, copy=chosen,

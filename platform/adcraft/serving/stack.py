@@ -20,6 +20,7 @@ from adcraft.models.conversion import ConversionConfig, ConversionModel
 from adcraft.models.conversion_data import conversion_data
 from adcraft.models.conversion_pyfunc import MODEL_CODE as CONVERSION_CODE
 from adcraft.models.conversion_pyfunc import pyfunc_input
+from adcraft.models.embedder_pyfunc import register_embedder
 from adcraft.models.generator_pyfunc import ARTIFACT
 from adcraft.models.generator_pyfunc import MODEL_CODE as GENERATOR_CODE
 from adcraft.registry import CHAMPION, Registry, local_store_uri, tracking_uri
@@ -87,7 +88,8 @@ def register_generator(settings: Settings, model_dir: str | Path) -> int:
 
 
 def build_stack(settings: Settings, generator_dir: str | Path) -> Settings:
-    """Shop tables and features, the product index and both models, under settings.home."""
+    """Shop tables and features, the product index with its embedder, and both models,
+    under settings.home."""
     shop = build_shop(settings.shop, settings.seed)
     folder = dataset_dir(settings.serving.dataset, settings)
     tables = shop.tables()
@@ -100,6 +102,7 @@ def build_stack(settings: Settings, generator_dir: str | Path) -> Settings:
     registry = Registry(settings)
     with registry.run(f"build-index-{settings.serving.dataset}"):
         log_index(index, settings.serving.dataset)
+        register_embedder(registry, settings.embedder_model_dir)
     register_conversion(settings, tables)
     register_generator(settings, generator_dir)
     log.info("serving stack ready under %s", settings.home)

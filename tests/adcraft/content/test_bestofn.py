@@ -77,12 +77,17 @@ def test_history_takes_each_products_best_copy_by_click_rate():
 
 
 def test_evaluation_scores_what_shoppers_would_see(ctx, requests):
-    good, _ = evaluate_copy(ctx, requests, [[_personal(r), _personal(r) + " Yours now."]
-                                            for r in requests])
+    requests = [r.model_copy(update={"n_variants": 2}) for r in requests]
+    good, _ = evaluate_copy(ctx, requests, [
+        [_personal(r), _personal(r), f"Now yours from {r.product.brand}, picked with care."]
+        for r in requests])
     bad, shown = evaluate_copy(ctx, requests, [[GARBAGE, GARBAGE]] * len(requests))
     assert good["kept_rate"] == 1 and good["degraded_rate"] == 0
-    assert good["personalisation_rate"] == 1 and good["grounding_rate"] == 1
-    assert 0 < good["distinct_2"] < 1
+    assert good["grounding_rate"] == 1
+    # the repeat is shown once; the personal copy goes first, the plain one is left out
+    assert good["shown_variants"] == 1 and good["personalisation_rate"] == 1
+    assert good["raw_personalisation_rate"] == pytest.approx(2 / 3)
+    assert math.isnan(good["distinct_2"])  # one variant shown: nothing to compare
     assert bad["kept_rate"] == 0 and bad["degraded_rate"] == 1
     assert bad["grounding_rate"] == 1  # the template fallback is true by construction
     assert all(s["degraded"] and len(s["copy"]) == 1 for s in shown)
@@ -90,4 +95,14 @@ def test_evaluation_scores_what_shoppers_would_see(ctx, requests):
     # the generator's own copy is what predicted_ctr weighs: dropped variants earn nothing
     assert bad["predicted_ctr"] == 0 and math.isnan(bad["kept_predicted_ctr"])
     assert bad["shown_predicted_ctr"] > 0  # the template fallback is still worth a click
-    assert good["predicted_ctr"] == pytest.approx(good["kept_predicted_ctr"])
+    # two slots asked for, one filled: the empty slot earns nothing
+    assert good["predicted_ctr"] == pytest.approx(good["kept_predicted_ctr"] / 2)
+
+
+def test_evaluation_distinct_2_over_the_variants_shown(ctx, requests):
+    requests = [r.model_copy(update={"n_variants": 2}) for r in requests]
+    scores, shown = evaluate_copy(ctx, requests, [
+        [_personal(r), f"{_personal(r)} Yours today, from {r.product.title}."]
+        for r in requests])
+    assert scores["shown_variants"] == 2 and all(len(s["copy"]) == 2 for s in shown)
+    assert 0 < scores["distinct_2"] < 1

@@ -84,7 +84,7 @@ def test_unknown_and_anonymous_shoppers_are_cold_starts(client):
         "context": {"query": "waterproof jacket", "category": "Outdoor"}, "k": 2})
     body = r.json()
     assert r.status_code == 200 and body["segment"] == "cold:Outdoor"
-    assert body["model_versions"]["embedder"] == "all-minilm-l6-v2"
+    assert body["model_versions"]["embedder"] == "adcraft-embedder/1"  # from MLflow
 
 
 @pytest.mark.parametrize(("path", "body", "field"), [

@@ -36,3 +36,19 @@ def test_the_variant_that_earns_clicks_is_chosen():
     # another segment has learnt nothing: both are still explored
     fresh = [bandit.choose("Home", ["v-bad", "v-good"]) for _ in range(200)]
     assert 50 < sum(fresh) < 150
+
+
+def test_memory_is_bounded_and_the_least_recent_is_forgotten():
+    bandit = ThompsonBandit(seed=0, remembered_requests=3, max_arms=2)
+    for i in range(10):
+        bandit.update("Outdoor", f"v-{i % 3}", "impression", f"r{i}", "P1")
+    assert len(bandit.arms) == 2 and len(bandit._shown) == 3
+    # the two arms updated last are kept: v-2 (r8) and v-0 (r9)
+    assert set(bandit.arms) == {("Outdoor", "v-2"), ("Outdoor", "v-0")}
+    # a request still remembered: a repeat impression is no new trial, its click counts once
+    before = bandit.arm("Outdoor", "v-0").trials
+    bandit.update("Outdoor", "v-0", "impression", "r9", "P1")
+    bandit.update("Outdoor", "v-0", "click", "r9", "P1")
+    bandit.update("Outdoor", "v-0", "click", "r9", "P1")
+    arm = bandit.arm("Outdoor", "v-0")
+    assert arm.trials == before and arm.successes == 1

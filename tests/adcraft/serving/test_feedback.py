@@ -53,3 +53,14 @@ def test_only_the_newest_requests_are_remembered(tmp_path):
     for r in ("r1", "r2", "r3"):
         _serve(state, r)
     assert list(state.served) == ["r2", "r3"]
+
+
+def test_recent_activity_is_kept_for_as_many_shoppers_as_requests(tmp_path):
+    state = FeedbackState(tmp_path / "log.jsonl", remembered_requests=2)
+    for shopper in ("S1", "S2", "S3"):
+        state.record_served(f"r-{shopper}", shopper, "Outdoor", None, [
+            {"product_id": "P1", "position": 1, "variant_id": None, "copy_text": None,
+             "source": None}])
+        state.record_feedback(FeedbackBody(request_id=f"r-{shopper}", item="P1",
+                                           event="click"))
+    assert list(state.recent) == ["S2", "S3"] and state.recent_activity("S1") == []
