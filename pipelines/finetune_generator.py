@@ -30,10 +30,17 @@ from pathlib import Path
 
 import mlflow
 
-from adcraft.content.bestofn import best_of_n, held_out, history_examples, make_requests
+from adcraft.content.bestofn import (
+    best_of_n,
+    held_out,
+    history_examples,
+    human_examples,
+    make_requests,
+)
 from adcraft.content.contexts import MAPPINGS, catalogue_context, synthetic_context
 from adcraft.content.evaluation import METRICS, evaluate_generator
 from adcraft.content.prompts import build_messages
+from adcraft.data.advertisegen import load_advertisegen
 from adcraft.eval.gate import decide
 from adcraft.eval.plots import loss_curves_figure
 from adcraft.models.conversion_pyfunc import native_model
@@ -68,6 +75,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     data.add_argument("--eval-pairs", type=int, default=16, help="held-out requests")
     data.add_argument("--history", type=int, default=16,
                       help="at most this many examples from the shop's historical copy")
+    data.add_argument("--human-copy", help="human-written copy in the AdvertiseGen layout "
+                      "(JSON lines of content: 'key#value*...', summary: the copy), e.g. "
+                      "../shared/data/advertisegen/dev.json")
+    data.add_argument("--human", type=int, default=32,
+                      help="at most this many examples from --human-copy")
     data.add_argument("--no-templates", action="store_true",
                       help="best-of-n among the generator's own variants only")
     data.add_argument("--max-new-tokens", type=int, default=40)
@@ -123,7 +135,11 @@ class FinetuneGeneratorRecipe:
         self.bon = best_of_n(self.ctx, self.train_requests, generated,
                              templates=not self.args.no_templates, history=self.history)
         history = history_examples(self.ctx, self.history)[:self.args.history]
-        self.examples = self.bon.examples + history
+        human = []
+        if self.args.human_copy:
+            human = human_examples(load_advertisegen(self.args.human_copy))[:self.args.human]
+            log.info("human copy: %d examples from %s", len(human), self.args.human_copy)
+        self.examples = self.bon.examples + history + human
         if len(self.examples) < self.args.num_workers:
             raise ValueError(f"only {len(self.examples)} examples passed the guardrails")
         log.info("dataset: %d best-of-n + %d historical examples in %.1fs",
@@ -169,7 +185,8 @@ class FinetuneGeneratorRecipe:
                                tags={"dataset": a.catalogue or "synthetic"}) as run:
             mlflow.log_params({**self.cfg.model_dump(exclude={"lora_target_modules"}),
                                "pairs": a.pairs, "n": a.n, "eval_pairs": a.eval_pairs,
-                               "catalogue": a.catalogue, "examples": len(self.examples)})
+                               "catalogue": a.catalogue, "examples": len(self.examples),
+                               "human_copy": a.human_copy})
             mlflow.log_metrics({f"dataset_{k}": v for k, v in self.bon.summary().items()}
                                | {f"base_{k}": v for k, v in self.base_scores.items()}
                                | {f"test_{k}": v for k, v in self.scores.items()}

@@ -5,7 +5,8 @@ Best-of-n: the current generator writes n variants per (shopper, product) reques
 template writer adds its own, the guardrails drop what fails, the conversion model
 (and, in the synthetic shop, the true click model) scores the rest, and the best is
 kept as the completion for that request's prompt. A shop's historical copy with its
-click rate, and human copy in the AdvertiseGen layout, become examples too.
+click rate (`history_examples`), and human copy in the AdvertiseGen layout
+(`human_examples`), become examples too.
 An example is ``{"messages", "completion", "source"}``, what `models.finetune` trains on.
 """
 
@@ -23,7 +24,7 @@ import polars as pl
 from adcraft.content.claims import FactVocabulary
 from adcraft.content.guardrails import filter_variants
 from adcraft.content.prompts import build_messages, guardrails_for
-from adcraft.content.request import CopyKind, CopyRequest, ProductFacts
+from adcraft.content.request import DEFAULT_LOCALE, CopyKind, CopyRequest, ProductFacts
 from adcraft.content.scores import predicted_ctr
 from adcraft.content.selection import names_a_like
 from adcraft.content.templates import template_variants
@@ -217,7 +218,8 @@ def history_by_product(copy: pl.DataFrame, impressions: pl.DataFrame | None = No
 
 
 def history_examples(ctx: ShopContext, history: dict[str, list[str]],
-                     kind: CopyKind = CopyKind.ad_copy) -> list[dict]:
+                     kind: CopyKind = CopyKind.ad_copy, source: str = "historical",
+                     locale: str = DEFAULT_LOCALE) -> list[dict]:
     """Examples from historical (or human) copy: the shop's best copy per product, for
     a shopper we know nothing about; copy that fails the guardrails is left out."""
     out = []
@@ -225,9 +227,23 @@ def history_examples(ctx: ShopContext, history: dict[str, list[str]],
         if pid not in ctx._rows:
             continue
         request = CopyRequest(profile=ShopperProfile.cold("anonymous"), product=ctx.facts(pid),
-                              kind=kind)
-        for c in check_candidates(request, texts, "historical", ctx.vocabulary):
+                              kind=kind, locale=locale)
+        for c in check_candidates(request, texts, source, ctx.vocabulary):
             if c.kept:
                 out.append({"messages": build_messages(request), "completion": c.text,
-                            "source": "historical"})
+                            "source": source})
+    return out
+
+
+def human_examples(tables: dict[str, pl.DataFrame],
+                   kind: CopyKind = CopyKind.description) -> list[dict]:
+    """Examples from human copy in the AdvertiseGen layout (`data.advertisegen`: a
+    product's attributes and the copy a person wrote for them), checked by the same
+    guardrails against those products' own facts; the copy's locale is the prompt's."""
+    products, copy = tables["products"], tables["copy"]
+    ctx = ShopContext(products, pl.DataFrame())
+    out = []
+    for (locale,), rows in copy.group_by("locale", maintain_order=True):
+        texts = rows.group_by("product_id", maintain_order=True).agg("text")
+        out += history_examples(ctx, dict(texts.iter_rows()), kind, "human", locale)
     return out

@@ -2,7 +2,8 @@
 
 The vocabulary is every short fact value and brand in the catalogue, so it works for
 any shop without a hand-made list; a claim is a vocabulary term in the copy (whole
-words, longest match first). A claim is grounded when the product's own facts hold it.
+words, longest match first; Chinese and Japanese write no spaces, so there a term is
+found wherever it stands). A claim is grounded when the product's own facts hold it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import polars as pl
 
 MAX_TERM_WORDS = 4  # longer fact values are sentences (feature bullets), not claims
 MIN_TERM_CHARS = 3
+MIN_CJK_TERM_CHARS = 2  # 白色 (white), 牛仔 (denim): two characters make a word
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and CJK ideographs
+_CJK_CHAR = re.compile(f"[{CJK}]")
 # Brands and values that are everyday words ("AND", "ONLY", "Free"): as claims they
 # would flag every sentence that uses the word.
 STOP_TERMS = ["and", "only", "the", "for", "you", "your", "with", "all", "new", "one", "more",
@@ -23,6 +27,14 @@ STOP_TERMS = ["and", "only", "the", "for", "you", "your", "with", "all", "new", 
 
 def normalise(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def term_regex(term: str) -> str:
+    """A regex for `term` as a whole word: not inside a longer word, except at an end
+    that is a CJK character (those scripts do not separate words)."""
+    before = "" if _CJK_CHAR.match(term[:1]) else r"(?<![\w-])"
+    after = "" if _CJK_CHAR.match(term[-1:]) else r"(?![\w-])"
+    return f"{before}{re.escape(term)}{after}"
 
 
 @dataclass(frozen=True)
@@ -40,8 +52,7 @@ class FactVocabulary:
         terms = sorted({t for facts in product_facts.values() for t in facts},
                        key=len, reverse=True)
         self._pattern = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])"
-        ) if terms else None
+            "(" + "|".join(term_regex(t) for t in terms) + ")") if terms else None
 
     @classmethod
     def from_products(cls, products: pl.DataFrame) -> FactVocabulary:
@@ -57,7 +68,9 @@ class FactVocabulary:
             .drop_nulls("terms")
             .with_columns(terms=pl.col("terms").str.to_lowercase().str.strip_chars())
             .filter(
-                (pl.col("terms").str.len_chars() >= MIN_TERM_CHARS)
+                ((pl.col("terms").str.len_chars() >= MIN_TERM_CHARS)
+                 | (pl.col("terms").str.contains(f"[{CJK}]")
+                    & (pl.col("terms").str.len_chars() >= MIN_CJK_TERM_CHARS)))
                 & (pl.col("terms").str.count_matches(r"\S+") <= MAX_TERM_WORDS)
                 & ~pl.col("terms").str.contains(r"^[\d.,\s]+$")
                 & ~pl.col("terms").is_in(STOP_TERMS)

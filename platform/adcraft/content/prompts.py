@@ -49,7 +49,7 @@ KIND_TASKS: dict[CopyKind, str] = {
 }
 LANGUAGES = {"en-GB": "British English", "en-US": "American English", "en": "English",
              "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-             "nl": "Dutch"}
+             "nl": "Dutch", "zh": "Simplified Chinese", "ja": "Japanese"}
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from adcraft.content.claims import normalise
+from adcraft.content.claims import normalise, term_regex
 from adcraft.content.guardrails import Finding
 from adcraft.content.request import ProductFacts
 from adcraft.features.profiles import ShopperProfile
@@ -46,8 +46,7 @@ class OnTask:
         text = normalise(copy)
         findings = [Finding(self.name, "block", "the copy talks to the writer, not the shopper",
                             m.group(0)) for m in _CHATTER.finditer(copy)]
-        named = any(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text)
-                    for w in product_words(facts))
+        named = any(re.search(term_regex(w), text) for w in product_words(facts))
         if text and not named:
             findings.append(Finding(self.name, "block",
                                     "the copy names nothing of the product", copy))

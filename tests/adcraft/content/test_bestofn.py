@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime
 
@@ -13,10 +14,13 @@ from adcraft.content.bestofn import (
     best_of_n,
     held_out,
     history_by_product,
+    human_examples,
     make_requests,
 )
 from adcraft.content.evaluation import evaluate_copy
 from adcraft.content.prompts import liked_in_product
+from adcraft.data.advertisegen import load_advertisegen
+from adcraft.settings import get_settings
 
 GARBAGE = "I'm happy to help you craft your ad! What is the product?"
 
@@ -106,3 +110,27 @@ def test_evaluation_distinct_2_over_the_variants_shown(ctx, requests):
         for r in requests])
     assert scores["shown_variants"] == 2 and all(len(s["copy"]) == 2 for s in shown)
     assert 0 < scores["distinct_2"] < 1
+
+
+def test_human_copy_in_the_advertisegen_layout_becomes_examples(tmp_path):
+    path = tmp_path / "adgen.json"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in [
+        {"content": "类型#上衣*材质#牛仔布*颜色#白色",
+         "summary": "简约的牛仔布外套，白色的衣身十分百搭。"},
+        # claims a colour (白色, white) that only the other product holds: dropped
+        {"content": "类型#裙*材质#针织*颜色#黑色", "summary": "针织连衣裙，白色显瘦。"},
+    ]) + "\n", encoding="utf-8")
+    examples = human_examples(load_advertisegen(path))
+    assert [e["completion"] for e in examples] == ["简约的牛仔布外套，白色的衣身十分百搭。"]
+    assert examples[0]["source"] == "human"
+    assert "Simplified Chinese" in examples[0]["messages"][1]["content"]  # zh-CN prompt
+
+
+def test_real_advertisegen_copy_passes_the_guardrails_mostly():
+    path = get_settings().shared_data_dir / "advertisegen" / "dev.json"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (../shared/data holds the real AdvertiseGen sample)")
+    tables = load_advertisegen(path)
+    head = {k: t.head(200) for k, t in tables.items()}
+    kept = len(human_examples(head))
+    assert 100 < kept <= 200  # human copy is on task and mostly grounded in its attributes
