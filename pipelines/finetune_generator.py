@@ -142,10 +142,10 @@ class FinetuneGeneratorRecipe:
         self.examples = self.bon.examples + history + human
         if len(self.examples) < self.args.num_workers:
             raise ValueError(f"only {len(self.examples)} examples passed the guardrails")
-        log.info("dataset: %d best-of-n + %d historical examples in %.1fs",
-                 len(self.bon.examples), len(history), time.perf_counter() - started)
-        self.base_scores, _ = evaluate_generator(base, self.ctx, self.eval_requests,
-                                                 self.args.n, self.gen_settings)
+        log.info("dataset: %d best-of-n + %d historical + %d human examples in %.1fs",
+                 len(self.bon.examples), len(history), len(human),
+                 time.perf_counter() - started)
+        self.base_scores, _ = self.evaluate_on_held_out(base)
         log.info("base on held-out: %s", _fmt(self.base_scores))
 
     def train(self) -> None:
@@ -170,14 +170,17 @@ class FinetuneGeneratorRecipe:
             shutil.rmtree(self.out_dir)
         export_model(self.result.checkpoint, self.cfg, self.out_dir)
         tuned = CopyGenerator.from_folder(self.out_dir)
-        self.scores, self.shown = evaluate_generator(tuned, self.ctx, self.eval_requests,
-                                                     self.args.n, self.gen_settings)
+        self.scores, self.shown = self.evaluate_on_held_out(tuned)
         log.info("fine-tuned on held-out: %s", _fmt(self.scores))
         self.champion_scores = self.base_scores  # no champion yet: beat the base model
         if self.base_champion is not None:
-            champion = native_generator(self.registry.load(self.args.model_name, CHAMPION))
-            self.champion_scores, _ = evaluate_generator(champion, self.ctx, self.eval_requests,
-                                                         self.args.n, self.gen_settings)
+            champion, _ = self.registry.load_champion(self.args.model_name)
+            self.champion_scores, _ = self.evaluate_on_held_out(native_generator(champion))
+
+    def evaluate_on_held_out(self, generator: CopyGenerator):
+        """(scores, shown copy): the held-out requests, sampled and picked as serving does."""
+        return evaluate_generator(generator, self.ctx, self.eval_requests, self.args.n,
+                                  self.gen_settings, self.settings.serving.selection)
 
     def register(self) -> None:
         a, m = self.args, self.result.metrics

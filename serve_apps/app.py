@@ -8,10 +8,10 @@ in `adcraft.serving`.
 Each deployment loads its model from MLflow by alias (`champion`) on start and again when
 told: a changed `user_config` (`serve deploy` with e.g. `reload: 2`), or
 `POST /admin/reload`. The new model loads beside the old one, which keeps answering
-until the swap, so no request is dropped. Registered models (ConversionModel, Generator)
-also follow their alias: every replica checks it each `serving.follow_alias_s` and loads
-the version it names (`adcraft.serving.follow`), so a promotion, or an admin reload that
-reached one replica, reaches all of them.
+until the swap, so no request is dropped. The models (Embedder, ConversionModel,
+Generator) also follow their alias: every replica checks it each
+`serving.follow_alias_s` and loads the version it names (`adcraft.serving.follow`), so a
+promotion, or an admin reload that reached one replica, reaches all of them.
 """
 
 from __future__ import annotations

@@ -95,7 +95,7 @@ def serve(
     from adcraft.data.sources import dataset_dir
     from adcraft.report import contrasting_shoppers
     from adcraft.serving.showcase import how_to_query
-    from adcraft.serving.stack import pinned_overrides
+    from adcraft.serving.stack import missing_models, pinned_overrides
     from adcraft.settings import get_settings
     from pipelines._common import start_job
     from serve_apps import local
@@ -106,6 +106,10 @@ def serve(
     if not (features / "profiles.parquet").is_file():
         raise typer.BadParameter(f"nothing to serve: {features} has no profiles; run "
                                  "`adcraft demo` (or the pipelines) first")
+    missing = missing_models(settings)
+    if missing:
+        raise typer.BadParameter("not in the registry yet: " + "; ".join(missing)
+                                 + " (`adcraft demo` builds them all)")
     keys = [k.get_secret_value() for k in settings.serving.api_keys]
     key = None if dev or keys else secrets.token_urlsafe(18)
     timeout = generator_timeout or local.generator_timeout(settings.serving.generator_timeout_s)

@@ -7,6 +7,12 @@ import socket
 from typer.testing import CliRunner
 
 from adcraft.cli import app
+from adcraft.data.io import write_tables
+from adcraft.data.sources import dataset_dir
+from adcraft.data.synthetic import build_shop
+from adcraft.features.build import build_features
+from adcraft.serving.stack import missing_models
+from adcraft.settings import get_settings
 
 runner = CliRunner()
 
@@ -43,3 +49,15 @@ def test_status_of_a_fresh_home(home, monkeypatch):
 def test_serve_refuses_when_nothing_is_built(home):
     result = runner.invoke(app, ["serve", "--port", "0"])
     assert result.exit_code == 2 and "adcraft demo" in result.output
+
+
+def test_serve_names_what_the_registry_lacks(home):
+    settings = get_settings()
+    tables = build_shop(settings.shop, settings.seed).tables()
+    write_tables(build_features(tables), dataset_dir("synthetic", settings) / "features")
+    assert len(missing_models(settings)) == 4  # index, embedder, conversion, generator
+    result = runner.invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 2
+    for part in ("product index", "adcraft-embedder@champion", "adcraft-conversion@champion",
+                 "pipelines.finetune_generator"):
+        assert part in " ".join(result.output.split()), part

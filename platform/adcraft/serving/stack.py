@@ -25,7 +25,7 @@ from adcraft.models.generator_pyfunc import ARTIFACT
 from adcraft.models.generator_pyfunc import MODEL_CODE as GENERATOR_CODE
 from adcraft.registry import CHAMPION, Registry, local_store_uri, tracking_uri
 from adcraft.retrieval import EmbeddingConfig, ProductIndex, embed_products, load_embedder
-from adcraft.retrieval.index import log_index
+from adcraft.retrieval.index import latest_index_run, log_index
 from adcraft.settings import Settings, ShopSettings
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,22 @@ def pinned_overrides(settings: Settings, **serving: Any) -> dict[str, Any]:
     current = settings.serving.model_dump(mode="json", exclude={"api_keys", "feedback_log"})
     feedback_log = str(Path(settings.serving.feedback_log).resolve())
     return {**pinned, "serving": {**current, "feedback_log": feedback_log, **serving}}
+
+
+def missing_models(settings: Settings) -> list[str]:
+    """What the application would fail to load, each with the job that makes it: the
+    dataset's product index and every model's alias (empty: all there)."""
+    s, registry = settings.serving, Registry(settings)
+    missing = []
+    if latest_index_run(registry, s.dataset) is None:
+        missing.append(f"the product index of {s.dataset!r} "
+                       f"(python -m pipelines.build_index {s.dataset})")
+    for name, job in ((s.embedder_model, "pipelines.build_index"),
+                      (s.conversion_model, "pipelines.tune_conversion"),
+                      (s.generator_model, "pipelines.finetune_generator")):
+        if registry.alias_version(name, s.alias) is None:
+            missing.append(f"{name}@{s.alias} (python -m {job})")
+    return missing
 
 
 def register_conversion(settings: Settings, tables: dict, rounds: int = 40) -> int:
