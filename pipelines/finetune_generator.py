@@ -267,8 +267,8 @@ def _fmt(scores: dict[str, float]) -> str:
 
 
 def _table(base: dict[str, float], tuned: dict[str, float]) -> str:
-    rows = [f"  {'metric':<22}{'base':>8}{'fine-tuned':>12}"]
-    rows += [f"  {k:<22}{base[k]:>8.3f}{tuned[k]:>12.3f}" for k in METRICS]
+    rows = [f"  {'metric':<26}{'base':>8}{'fine-tuned':>12}"]
+    rows += [f"  {k:<26}{base[k]:>8.3f}{tuned[k]:>12.3f}" for k in METRICS]
     return "\n".join(rows)
 
 
