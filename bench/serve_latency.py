@@ -123,9 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(**overrides)
     if not (settings.data_dir / "synthetic" / "features").is_dir():
         build_stack(settings, args.generator_dir or Settings().generator_model_dir.resolve())
-    elif Registry(settings).alias_version(settings.serving.embedder_model) is None:
-        with Registry(settings).run("register-embedder"):  # a stack built before it was
-            register_embedder(Registry(settings), settings.embedder_model_dir)
+    elif (registry := Registry(settings)).alias_version(settings.serving.embedder_model) is None:
+        with registry.run("register-embedder"):  # a stack built before it was
+            register_embedder(registry, settings.embedder_model_dir)
     from serve_apps import local
 
     url = local.start(overrides, port=local.free_port(), num_cpus=2)

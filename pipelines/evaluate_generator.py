@@ -94,7 +94,7 @@ class EvaluateGeneratorRecipe:
         if version is None:
             raise ValueError(f"{a.model_name}@{which} is not registered (and {which} is not "
                              "a folder)")
-        model = mlflow.pyfunc.load_model(f"models:/{a.model_name}/{version}")
+        model = self.registry.load_version(a.model_name, version)
         return f"v{version}" + ("" if which.isdigit() else f" ({which})"), native_generator(model)
 
     def evaluate(self) -> None:

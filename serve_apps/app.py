@@ -230,7 +230,8 @@ def build(args: AppArgs) -> Application:
     overrides["home"] = str(Path(overrides.get("home") or Settings().home).resolve())
     # ... and the registry it means: replicas' environments may differ from this one's
     overrides["mlflow_tracking_uri"] = tracking_uri(Settings(**overrides))
-    models = [d.options(**replica_options(Settings(**overrides))).bind(overrides)
+    options = replica_options(Settings(**overrides))
+    models = [d.options(**options).bind(overrides)
               for d in (Embedder, RankerDeployment, ConversionModel, Generator)]
     return Ingress.bind(*models, overrides)
 

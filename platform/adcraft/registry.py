@@ -121,7 +121,11 @@ class Registry:
         if version is None:
             raise LookupError(f"{name}@{alias} is not registered"
                               + (f": run `{hint}`" if hint else ""))
-        return mlflow.pyfunc.load_model(f"models:/{name}/{version}"), version
+        return self.load_version(name, version), version
+
+    def load_version(self, name: str, version: int):
+        """The pyfunc model of one version of `name`."""
+        return mlflow.pyfunc.load_model(f"models:/{name}/{version}")
 
     def download(self, name: str, alias: str = CHAMPION, dst: str | Path | None = None) -> Path:
         """The model's files, locally (for loading it natively rather than as pyfunc)."""

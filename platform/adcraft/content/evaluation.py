@@ -33,8 +33,9 @@ from adcraft.content.bestofn import ShopContext, check_candidates
 from adcraft.content.prompts import build_messages, liked_in_product
 from adcraft.content.request import CopyRequest
 from adcraft.content.scores import distinct_n, grounding_rate
-from adcraft.content.selection import Selection, pick
+from adcraft.content.selection import pick
 from adcraft.content.templates import template_variants
+from adcraft.settings import CopySelection
 
 METRICS = ("raw_grounding_rate", "kept_rate", "degraded_rate", "grounding_rate",
            "personalisation_rate", "raw_personalisation_rate", "distinct_2", "shown_variants",
@@ -47,7 +48,7 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
-                  generated: Sequence[Sequence[str]], selection: Selection | None = None,
+                  generated: Sequence[Sequence[str]], selection: CopySelection | None = None,
                   ) -> tuple[dict[str, float], list[dict]]:
     """Scores of `generated` (candidates per request) and, per request, what is shown."""
     raw, kept_share, degraded, personal, raw_personal, distinct, n_shown = ([] for _ in range(7))
@@ -95,11 +96,11 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
 
 
 def evaluate_generator(generator, ctx: ShopContext, requests: Sequence[CopyRequest],
-                       n: int, settings=None, selection: Selection | None = None,
+                       n: int, settings=None, selection: CopySelection | None = None,
                        ) -> tuple[dict[str, float], list[dict]]:
     """With `generator` (a `CopyGenerator`), the candidates for `n` variants per request
     (`selection.candidates(n)`), scored by `evaluate_copy` as if `n` were asked for."""
-    selection = selection or Selection()
+    selection = selection or CopySelection()
     requests = [r.model_copy(update={"n_variants": n}) for r in requests]
     generated = generator.generate([build_messages(r) for r in requests],
                                    n=selection.candidates(n), settings=settings)

@@ -5,7 +5,6 @@ run can log them; `predicted_ctr` asks the conversion model."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -14,12 +13,11 @@ import polars as pl
 from adcraft.content.claims import FactVocabulary, mentions
 from adcraft.content.guardrails import Grounding, product_terms
 from adcraft.content.request import ProductFacts
+from adcraft.content.selection import word_ngrams
 from adcraft.data.schemas import conform
 from adcraft.features.profiles import ShopperProfile
 from adcraft.features.training import build_training_rows
 from adcraft.models.conversion import ConversionModel
-
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
 def grounding_rate(variants: Sequence[str], facts: ProductFacts,
@@ -47,10 +45,7 @@ def personalisation_rate(variants: Sequence[str], facts: ProductFacts,
 def distinct_n(texts: Sequence[str], n: int = 2) -> float:
     """Unique word n-grams over all n-grams across the texts (lower-cased; n-grams do
     not cross texts). 1.0: no repetition; near 0: the variants say the same thing."""
-    grams = []
-    for text in texts:
-        words = _WORD.findall(text.lower())
-        grams += [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+    grams = [g for text in texts for g in word_ngrams(text, n)]
     return len(set(grams)) / len(grams) if grams else 0.0
 
 

@@ -19,14 +19,20 @@ from collections.abc import Sequence
 
 from adcraft.content.prompts import liked_in_product
 from adcraft.content.request import CopyRequest
-from adcraft.settings import CopySelection as Selection
+from adcraft.settings import CopySelection
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
-def word_pairs(text: str) -> set[tuple[str, str]]:
+def word_ngrams(text: str, n: int = 2) -> list[tuple[str, ...]]:
+    """The lower-cased word n-grams of `text`, in order."""
     words = _WORD.findall(text.lower())
-    return set(zip(words, words[1:])) or {(w, "") for w in words}
+    return [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+
+
+def word_pairs(text: str) -> set[tuple[str, ...]]:
+    """Word pairs of `text`; a one-word text is its one word."""
+    return set(word_ngrams(text, 2)) or set(word_ngrams(text, 1))
 
 
 def similarity(a: set, b: set) -> float:
@@ -41,10 +47,10 @@ def names_a_like(request: CopyRequest, text: str) -> bool:
 
 
 def pick(texts: Sequence[str], personal: Sequence[bool], k: int,
-         selection: Selection | None = None) -> list[int]:
+         selection: CopySelection | None = None) -> list[int]:
     """Indices of at most `k` of `texts` (candidates that passed the guardrails, in the
     generator's order) to show; `personal[i]`: text i names a like the product holds."""
-    selection = selection or Selection()
+    selection = selection or CopySelection()
     order = list(range(len(texts)))
     if selection.personal_first and any(personal):
         order = [i for i in order if personal[i]]
