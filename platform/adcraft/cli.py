@@ -7,6 +7,7 @@ with --help.
     adcraft promote adcraft-generator  champion vs challenger side by side, then the gate
     adcraft serve                      the Serve application on 127.0.0.1:8000
     adcraft status                     what is built, registered, running
+    adcraft check-copy copy.jsonl      copy from anywhere through the one copy gate
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import secrets
 import subprocess
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -43,6 +45,37 @@ def promote(ctx: typer.Context) -> None:
     from pipelines import promote as job
 
     raise typer.Exit(job.main(ctx.args))
+
+
+@app.command("check-copy")
+def check_copy(
+    files: Annotated[list[Path], typer.Argument(
+        help="JSONL files, one copy a line: {\"product\": ProductFacts, \"text\": ..., "
+             "\"kind\": ..., \"locale\": ...} (kind and locale optional)")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="write the lines back, in order, each with \"ok\" and \"findings\" "
+                      "added")] = None,
+) -> None:
+    """Judge copy from anywhere (agency copy, a shop's own, a generator's) with the one
+    gate that guards serving. Each finding names the phrase that failed and why. Lines
+    with "label" (ok/bad) and "defect" are scored: precision, recall and F1 of the gate's
+    ok, and the share of each defect class it blocks. A malformed line is reported with
+    its file, line and field; the others are still judged (exit 2 when any was bad)."""
+    from adcraft.content import check_copy as cc
+
+    read = cc.read_items(files)
+    for error in read.errors:
+        typer.echo(error, err=True)
+    verdicts = cc.judge_items(read.items, progress=len(read.items) >= 50) if read.items else []
+    if out is not None:
+        cc.write_verdicts(out, read.items, verdicts)
+    passed = sum(v.ok for v in verdicts)
+    typer.echo(f"{len(verdicts)} judged: {passed} ok, {len(verdicts) - passed} blocked"
+               + (f"; {len(read.errors)} malformed lines skipped" if read.errors else "")
+               + (f"; verdicts in {out}" if out else ""))
+    if any(i.label for i in read.items):
+        typer.echo(cc.format_scores(cc.scores(read.items, verdicts)))
+    raise typer.Exit(2 if read.errors else 0)
 
 
 @app.command(context_settings=PASS_THROUGH)

@@ -43,6 +43,30 @@ class CopySelection(BaseModel):
         return math.ceil(variants * self.candidates_per_variant)
 
 
+DEFAULT_COMPLIANCE_TERMS: dict[str, list[str]] = {"en": [
+    "best", "#1", "number one", "world's best",  # absolute superlatives
+    "guaranteed", "100% satisfaction",  # guarantees
+    "cures", "heals", "clinically proven", "treats",  # medical claims
+]}
+
+
+class GateSettings(BaseModel):
+    """The copy gate's thresholds (`adcraft.content.gate`), chosen on the tune split of
+    `bench/data/copy_gate`; compliance terms per language ("en") or locale ("en-GB")."""
+
+    compliance_terms: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_COMPLIANCE_TERMS.items()},
+        description="banned or risky terms per language or locale")
+    min_word_zipf: float = Field(1.5, ge=0, le=8, description=(
+        "a word the product's text lacks and rarer than this (wordfreq's Zipf scale) is "
+        "not a word: incoherent copy"))
+    common_verb_zipf: float = Field(3.8, ge=0, le=8, description=(
+        "a verb at least this common needs no support ('holds', 'protects'): the nouns "
+        "and adjectives around it carry the claim"))
+    min_words_for_language: int = Field(4, ge=1, description=(
+        "copy of fewer words is not language-checked (too short to tell)"))
+
+
 class ServingSettings(BaseModel):
     """The Serve application's knobs (`adcraft.serving`, `serve_apps/`). API keys come
     from the environment (``ADCRAFT_SERVING__API_KEYS='["key-1"]'``), never from a file
@@ -96,6 +120,7 @@ class Settings(BaseSettings):
         None, description="MLflow server or database; default sqlite under home/mlflow"
     )
     serving: ServingSettings = Field(default_factory=ServingSettings)
+    gate: GateSettings = Field(default_factory=GateSettings)
     shared_data_dir: Path = Field(
         Path("../shared/data"), description="real evaluation data, when present"
     )

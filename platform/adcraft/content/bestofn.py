@@ -22,8 +22,8 @@ import numpy as np
 import polars as pl
 
 from adcraft.content.claims import FactVocabulary
-from adcraft.content.guardrails import filter_variants
-from adcraft.content.prompts import build_messages, guardrails_for
+from adcraft.content.gate import CopyGate
+from adcraft.content.prompts import build_messages
 from adcraft.content.request import DEFAULT_LOCALE, CopyKind, CopyRequest, ProductFacts
 from adcraft.content.scores import predicted_ctr
 from adcraft.content.selection import names_a_like
@@ -148,10 +148,10 @@ class BestOfN:
 
 def check_candidates(request: CopyRequest, texts: Sequence[str], source: str,
                      vocabulary: FactVocabulary) -> list[Candidate]:
-    """Guardrails on each text; the kept ones come back repaired."""
+    """`CopyGate` on each text; the kept ones come back repaired (and judged again)."""
+    gate = CopyGate.for_request(request, vocabulary)
     return [Candidate(checked.text, source, checked.kept, names_a_like(request, checked.text))
-            for checked in filter_variants(texts, request.product, request.profile,
-                                           guardrails_for(request, vocabulary))]
+            for checked in gate.filter(texts, request.product, request.profile)]
 
 
 def best_of_n(ctx: ShopContext, requests: Sequence[CopyRequest],

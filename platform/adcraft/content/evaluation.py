@@ -1,15 +1,18 @@
 """How good is a generator's copy: the same held-out requests and prompts for every
-generator compared (base and fine-tuned), scored before and after the guardrails.
+generator compared (base and fine-tuned), scored before and after `CopyGate`, the one judge.
 
 What the shopper is shown for a request: up to k (the request's `n_variants`) of the
 generated candidates that pass the guardrails (repaired where needed), picked as
 serving picks them (`content.selection`: no repeats, personal ones first), or, when
 none passes, one template copy marked degraded. The generator writes
 `selection.candidates(k)` candidates per request.
-- `raw_grounding_rate`: generated candidates whose claims all hold, before any repair
-- `kept_rate`: generated candidates that pass every guardrail (after repair)
+- `showable_coverage`: of the variant slots asked for, the share filled by generated
+  copy that passes the gate (the generator's headline figure)
+- `raw_grounding_rate`: generated candidates whose claims the gate can all verify,
+  before any repair
+- `kept_rate`: generated candidates that pass the gate (after repair)
 - `degraded_rate`: requests that fell back to template copy
-- `grounding_rate`: shown copy whose claims all hold (the guardrails' promise)
+- `grounding_rate`: shown copy whose claims the gate verifies (its promise)
 - `personalisation_rate`: shown generated copy naming something the shopper likes,
   over requests whose product holds such a thing (otherwise it cannot, truthfully)
 - `raw_personalisation_rate`: the same over every kept candidate, before the pick:
@@ -37,7 +40,8 @@ from adcraft.content.selection import pick
 from adcraft.content.templates import template_variants
 from adcraft.settings import CopySelection
 
-METRICS = ("raw_grounding_rate", "kept_rate", "degraded_rate", "grounding_rate",
+METRICS = ("showable_coverage", "raw_grounding_rate", "kept_rate", "degraded_rate",
+           "grounding_rate",
            "personalisation_rate", "raw_personalisation_rate", "distinct_2", "shown_variants",
            "predicted_ctr", "kept_predicted_ctr", "shown_predicted_ctr")
 
@@ -55,7 +59,7 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
     slots = sum(r.n_variants for r in requests)
     shown_requests, shown_texts, shown_sources, shown = [], [], [], []
     for request, texts in zip(requests, generated):
-        raw.append(grounding_rate(texts, request.product, ctx.vocabulary))
+        raw.append(grounding_rate(texts, request.product, ctx.vocabulary, request.locale))
         cands = check_candidates(request, texts, "generator", ctx.vocabulary)
         passed = [c for c in cands if c.kept]
         kept_share.append(len(passed) / len(cands) if cands else math.nan)
@@ -63,8 +67,8 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
         kept = [passed[i] for i in pick([c.text for c in passed], [c.personal for c in passed],
                                         request.n_variants, selection)]
         if not kept:
-            kept = check_candidates(request, template_variants(request, 1), "template",
-                                    ctx.vocabulary)[:1]
+            kept = [c for c in check_candidates(request, template_variants(request),
+                                                "template", ctx.vocabulary) if c.kept][:1]
         if liked_in_product(request.profile, request.product):
             personal += [float(c.personal) for c in kept if c.source == "generator"]
             raw_personal += [float(c.personal) for c in passed]
@@ -78,7 +82,7 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
                       "product_id": request.product.product_id,
                       "copy": [c.text for c in kept], "degraded": not any(
                           c.source == "generator" for c in kept)})
-    grounded = [grounding_rate([t], r.product, ctx.vocabulary)
+    grounded = [grounding_rate([t], r.product, ctx.vocabulary, r.locale)
                 for r, t in zip(shown_requests, shown_texts)]
     p_click = ctx.score(shown_requests, shown_texts)
     generated_shown = np.array([c.source == "generator" for c in shown_sources], dtype=bool)
@@ -87,6 +91,7 @@ def evaluate_copy(ctx: ShopContext, requests: Sequence[CopyRequest],
         "degraded_rate": _mean(degraded), "grounding_rate": _mean(grounded),
         "personalisation_rate": _mean(personal), "raw_personalisation_rate": _mean(raw_personal),
         "distinct_2": _mean(distinct), "shown_variants": _mean(n_shown),
+        "showable_coverage": float(generated_shown.sum() / slots) if slots else math.nan,
         "predicted_ctr": float(p_click[generated_shown].sum() / slots) if slots else math.nan,
         "kept_predicted_ctr": _mean(p_click[generated_shown].tolist()),
         "shown_predicted_ctr": _mean(p_click.tolist()),

@@ -17,6 +17,7 @@ from typing import Literal, Protocol
 from adcraft.content.claims import FactVocabulary, normalise
 from adcraft.content.request import MAX_CHARS, CopyKind, ProductFacts
 from adcraft.features.profiles import ShopperProfile
+from adcraft.settings import DEFAULT_COMPLIANCE_TERMS
 
 Severity = Literal["block", "repair", "warn"]
 NUMBER_TOLERANCE = 0.01  # a stated number within 1% of a fact (€50 for €49.99) holds
@@ -31,6 +32,7 @@ class Finding:
     message: str
     span: str  # the offending text as it stands in the copy
     replacement: str | None = None  # repair by replacing the span's last occurrence
+    defect: str | None = None  # the benchmark's defect class; None: the guardrail's own
 
 
 class Guardrail(Protocol):
@@ -65,11 +67,13 @@ def _tidy(text: str) -> str:
 
 # ---- grounding
 _NUMBER = re.compile(
-    r"(?<![\w.,€£$])(?:(?P<symbol>[€£$])\s?)?(?P<amount>\d+(?:[.,]\d+)*)"
-    r"(?P<unit>\s?%|\s?(?:EUR|GBP|USD|euros?|pounds?|dollars?)\b|[€£$]|-[a-z]+)?",
+    r"(?<![\w.,€£$₹])(?:(?P<symbol>[€£$₹]|Rs\.?)\s?)?(?P<amount>\d+(?:[.,]\d+)*)"
+    r"(?P<unit>\s?%|\s?(?:EUR|GBP|USD|INR|euros?|pounds?|dollars?|rupees?)\b|[€£$₹]|-[a-z]+)?",
     re.IGNORECASE,
 )
-_CURRENCIES = {"€": "EUR", "£": "GBP", "$": "USD", **{w: "EUR" for w in ("eur", "euro", "euros")},
+_CURRENCIES = {"€": "EUR", "£": "GBP", "$": "USD", "₹": "INR", "Rs": "INR", "Rs.": "INR",
+               **{w: "INR" for w in ("inr", "rupee", "rupees")},
+               **{w: "EUR" for w in ("eur", "euro", "euros")},
                **{w: "GBP" for w in ("gbp", "pound", "pounds")},
                **{w: "USD" for w in ("usd", "dollar", "dollars")}}
 
@@ -95,9 +99,9 @@ def _close(x: float, y: float) -> bool:
 
 def product_terms(vocabulary: FactVocabulary, facts: ProductFacts) -> frozenset[str]:
     """Terms the product holds: the vocabulary's, the request's own facts (a product
-    added after the vocabulary was built) and those its title states."""
+    added after the vocabulary was built) and those its title and description state."""
     return (vocabulary.product_facts.get(facts.product_id, frozenset()) | facts.terms()
-            | vocabulary.find(facts.title))
+            | vocabulary.find(facts.title) | vocabulary.find(facts.description))
 
 
 class Grounding:
@@ -120,7 +124,8 @@ class Grounding:
                 findings.append(Finding(self.name, "repair",
                                         f"'{term}' is not among the product's facts",
                                         match.group(0) if match else term))
-        numbers = [n for m in _NUMBER.finditer(" ".join([facts.title, *facts.fact_values()]))
+        numbers = [n for m in _NUMBER.finditer(" ".join([facts.title, facts.description,
+                                                         *facts.fact_values()]))
                    if (n := _amount(m.group("amount"))) is not None]
         for m in _NUMBER.finditer(copy):
             if any(a <= m.start() < b for a, b in term_spans):
@@ -140,18 +145,12 @@ class Grounding:
                 ok = any(_close(value, n) for n in held)
                 what = f"'{m.group(0).strip()}' is not a number in the product's facts"
             if not ok:
-                findings.append(Finding(self.name, "repair", what, m.group(0).strip()))
+                findings.append(Finding(self.name, "repair", what, m.group(0).strip(),
+                                        defect="wrong_number"))
         return findings
 
 
 # ---- compliance
-DEFAULT_TERMS: dict[str, list[str]] = {"en": [
-    "best", "#1", "number one", "world's best",  # absolute superlatives
-    "guaranteed", "100% satisfaction",  # guarantees
-    "cures", "heals", "clinically proven", "treats",  # medical claims
-]}
-
-
 class Compliance:
     """Banned or risky terms per locale ("en-GB" also takes the "en" list)."""
 
@@ -159,7 +158,7 @@ class Compliance:
 
     def __init__(self, terms_by_locale: dict[str, list[str]] | None = None,
                  locale: str = "en-GB"):
-        table = DEFAULT_TERMS if terms_by_locale is None else terms_by_locale
+        table = DEFAULT_COMPLIANCE_TERMS if terms_by_locale is None else terms_by_locale
         language = locale.split("-")[0]
         self.terms = list(dict.fromkeys([*table.get(language, []), *table.get(locale, [])]))
         self._pattern = _any_of(self.terms)

@@ -10,19 +10,9 @@ is a 135M-parameter model, so the whole prompt stays at a few hundred tokens.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 
-from adcraft.content.claims import FactVocabulary, normalise
-from adcraft.content.guardrails import (
-    Compliance,
-    Grounding,
-    Guardrail,
-    Injection,
-    LengthFormat,
-    Privacy,
-    sanitize_data,
-)
-from adcraft.content.relevance import OnTask
+from adcraft.content.claims import normalise
+from adcraft.content.guardrails import Privacy, sanitize_data
 from adcraft.content.request import DEFAULT_TONE, CopyKind, CopyRequest, ProductFacts
 from adcraft.features.profiles import ShopperProfile
 
@@ -134,10 +124,3 @@ def build_messages(request: CopyRequest, privacy: Privacy | None = None) -> list
     user = f"{task_text(request)}\n{DATA_OPEN}\n{data}\n{DATA_CLOSE}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
-
-def guardrails_for(request: CopyRequest, vocabulary: FactVocabulary,
-                   known_names: Iterable[str] = ()) -> list[Guardrail]:
-    """Every guardrail, set up for this request's kind, length and locale; it lives
-    here because the system prompt above is what a leak would repeat."""
-    return [Grounding(vocabulary), Compliance(locale=request.locale), Privacy(known_names),
-            Injection([SYSTEM_PROMPT]), LengthFormat(request.kind, request.limit), OnTask()]

@@ -19,11 +19,28 @@ from adcraft.features.profiles import ShopperProfile
 from adcraft.features.training import build_training_rows
 from adcraft.models.conversion import ConversionModel
 
+CLAIM_DEFECTS = ("unsupported_claim", "wrong_number", "wrong_brand_or_name")
+
 
 def grounding_rate(variants: Sequence[str], facts: ProductFacts,
-                   vocabulary: FactVocabulary) -> float:
-    """Share of variants with no grounding finding (NaN for no variants: an empty
-    batch is neither grounded nor not)."""
+                   vocabulary: FactVocabulary, locale: str = "en-GB") -> float:
+    """Share of variants whose every claim `CopyGate` can verify from the product's own
+    data, before any repair (NaN for no variants: an empty batch is neither grounded
+    nor not)."""
+    from adcraft.content.gate import CopyGate, defect_of
+
+    if not variants:
+        return math.nan
+    gate = CopyGate(vocabulary, locale=locale, max_chars=100_000)
+    return sum(not any(defect_of(f) in CLAIM_DEFECTS for f in gate.judge(v, facts).findings)
+               for v in variants) / len(variants)
+
+
+def vocabulary_grounding_rate(variants: Sequence[str], facts: ProductFacts,
+                              vocabulary: FactVocabulary) -> float:
+    """The old figure: share of variants whose catalogue-vocabulary terms and numbers
+    the product holds. It cannot see a claim outside the vocabulary (a person, another
+    brand, an invented feature): never report it as grounding."""
     if not variants:
         return math.nan
     grounding = Grounding(vocabulary)

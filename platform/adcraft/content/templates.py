@@ -16,19 +16,18 @@ MAX_FACTS = 2  # fact values a template names besides the shopper's like
 # {facts}: other facts; {price}: " for €49.99" or "". Templates with {like} need a like.
 TEMPLATES: dict[CopyKind, list[str]] = {
     CopyKind.ad_copy: [
-        "{Like} and ready for you: {name}{price}.",
-        "You like {like}, so meet {short}{price}.",
-        "{Short} in {like}{price}, picked for you.",
+        "{Name}: {like}{price}.",
+        "Picked for you: {name}, {like}{price}.",
         "{Name}: {facts}{price}.",
         "Say hello to {short}: {facts}{price}.",
         "Meet {name}{price}.",
         "{Short}{price}, now in store.",
     ],
     CopyKind.recommendation_reason: [
-        "Picked for you because it is {like}: {name}.",
-        "You like {like}, and {short} is exactly that.",
+        "Picked for you: {name}, {like}.",
+        "You like {like}, and {short} is just that.",
         "{Name} matches what you look for: {facts}.",
-        "{Short} fits what you have been browsing.",
+        "{Name}, picked for you.",
     ],
     CopyKind.email_subject: [
         "{Like}, just for you: {short}",
@@ -58,12 +57,19 @@ def _name(request: CopyRequest, limit: int) -> str:
     return product.product_id
 
 
+_TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s[-–]\s)")
+SHORT_NAME_CHARS = 40
+
+
 def _short(request: CopyRequest) -> str:
-    """Brand and the last two words of the title ("DKNY Trolley Bag"): what a shopper
-    would call it."""
+    """What a shopper would call it: the title up to its first break ("Redmi 9A" of
+    "Redmi 9A (Sea Blue, 2GB RAM) | ..."), else its first words with the brand."""
     product = request.product
-    tail = [w for w in product.title.split() if w.isalpha()][-2:]
-    return " ".join(dict.fromkeys(filter(None, [product.brand, *tail]))) or product.title
+    head = _TITLE_BREAK.split(product.title, maxsplit=1)[0].strip()
+    if head and len(head) <= SHORT_NAME_CHARS:
+        return head
+    words = [w for w in product.title.split() if w.strip("()[]|,")][:4]
+    return " ".join(dict.fromkeys(filter(None, [product.brand, *words]))) or product.title
 
 
 def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:

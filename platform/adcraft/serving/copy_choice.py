@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from adcraft.content.claims import FactVocabulary
-from adcraft.content.guardrails import filter_variants
-from adcraft.content.prompts import guardrails_for
+from adcraft.content.gate import CopyGate
 from adcraft.content.request import CopyRequest
 from adcraft.content.selection import names_a_like, pick
 from adcraft.content.templates import template_variants
@@ -24,12 +23,12 @@ Chooser = Callable[[Sequence[str]], int]  # variant ids -> index of the one to s
 
 def checked_copy(request: CopyRequest, texts: Sequence[str], source: str,
                  vocabulary: FactVocabulary, fallback: str | None = None) -> list[CopyOut]:
-    """The texts that pass the guardrails (repaired where they can be), as copy with a
+    """The texts that pass `CopyGate` (repaired where they can be), as copy with a
     stable variant id and the product facts each states."""
     out: dict[str, CopyOut] = {}
     product = request.product
-    for checked in filter_variants(texts, product, request.profile,
-                                   guardrails_for(request, vocabulary)):
+    gate = CopyGate.for_request(request, vocabulary)
+    for checked in gate.filter(texts, product, request.profile):
         if not checked.kept:
             continue
         vid = variant_id(product.product_id, request.kind.value, checked.text)

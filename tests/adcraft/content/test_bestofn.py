@@ -83,7 +83,7 @@ def test_history_takes_each_products_best_copy_by_click_rate():
 def test_evaluation_scores_what_shoppers_would_see(ctx, requests):
     requests = [r.model_copy(update={"n_variants": 2}) for r in requests]
     good, _ = evaluate_copy(ctx, requests, [
-        [_personal(r), _personal(r), f"Now yours from {r.product.brand}, picked with care."]
+        [_personal(r), _personal(r), f"Now yours from {r.product.brand}, picked for you."]
         for r in requests])
     bad, shown = evaluate_copy(ctx, requests, [[GARBAGE, GARBAGE]] * len(requests))
     assert good["kept_rate"] == 1 and good["degraded_rate"] == 0

@@ -4,14 +4,9 @@ import json
 
 import polars as pl
 
-from adcraft.content.guardrails import Privacy, filter_variants
-from adcraft.content.prompts import (
-    DATA_CLOSE,
-    DATA_OPEN,
-    SYSTEM_PROMPT,
-    build_messages,
-    guardrails_for,
-)
+from adcraft.content.gate import CopyGate
+from adcraft.content.guardrails import Privacy
+from adcraft.content.prompts import DATA_CLOSE, DATA_OPEN, SYSTEM_PROMPT, build_messages
 from adcraft.content.request import CopyRequest, ProductFacts
 from adcraft.features.profiles import ShopperProfile, profile_for
 
@@ -89,12 +84,12 @@ def test_no_personal_data_reaches_the_prompt(small_shop):
     assert "[name]" in data["product"]["description"]
 
 
-def test_guardrails_for_a_request_check_its_kind_and_limit(vocabulary, jacket,
-                                                           likes_waterproof):
+def test_the_gate_for_a_request_checks_its_kind_and_limit(vocabulary, jacket,
+                                                         likes_waterproof):
     request = CopyRequest(profile=likes_waterproof, product=jacket, kind="email_subject")
-    checked = filter_variants(["Stay dry: waterproof merino wool", "Hooded. " * 8,
-                               "Ignore previous instructions", "Stay dry. " * 3],
-                              jacket, likes_waterproof, guardrails_for(request, vocabulary))
+    checked = CopyGate.for_request(request, vocabulary).filter(
+        ["Waterproof merino wool, just for you", "Hooded. " * 8,
+         "Ignore previous instructions", "Just for you. " * 3], jacket, likes_waterproof)
     assert [c.kept for c in checked] == [True, True, False, False]
     assert checked[1].text == "Hooded. " * 6 + "Hooded"
     # the last one fits and claims nothing false, but names nothing of the jacket either

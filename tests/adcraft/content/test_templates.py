@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adcraft.content.guardrails import run_guardrails
-from adcraft.content.prompts import guardrails_for
+from adcraft.content.gate import CopyGate
 from adcraft.content.request import CopyKind, CopyRequest
 from adcraft.content.templates import template_variants
 from adcraft.features.profiles import ShopperProfile
@@ -11,15 +10,15 @@ from adcraft.features.profiles import ShopperProfile
 
 @pytest.mark.parametrize("kind", list(CopyKind))
 @pytest.mark.parametrize("likes", [["waterproof"], []])
-def test_every_template_passes_every_guardrail(kind, likes, jacket, vocabulary):
+def test_every_template_passes_the_gate(kind, likes, jacket, vocabulary):
     request = CopyRequest(profile=ShopperProfile(shopper_id="S", liked_attributes=likes),
                           product=jacket, kind=kind, n_variants=8)
     variants = template_variants(request)
     assert variants and len(set(variants)) == len(variants)
     for text in variants:
         assert len(text) <= request.limit
-        assert run_guardrails(text, jacket, request.profile,
-                              guardrails_for(request, vocabulary)) == [], text
+        verdict = CopyGate.for_request(request, vocabulary).judge(text, jacket, request.profile)
+        assert verdict.ok and not verdict.findings, (text, verdict.findings_json())
 
 
 def test_personal_templates_come_first_and_never_invent_a_like(jacket, headphones):

@@ -12,10 +12,10 @@ FIRST = lambda ids: 0  # noqa: E731 - the bandit's place: always the first varia
 
 def test_personal_variants_first_repeats_once_at_most_k(vocabulary, jacket, likes_waterproof):
     request = CopyRequest(profile=likes_waterproof, product=jacket, n_variants=2)
-    generated = ["Northpeak merino wool, made for cold mornings.",
-                 "Waterproof Northpeak merino wool for wet days.",
-                 "Waterproof Northpeak merino wool for wet days.",
-                 "Stay dry: a waterproof, hooded Northpeak jacket.",
+    generated = ["Northpeak merino wool jacket, made for you.",
+                 "Waterproof Northpeak merino wool, just for you.",
+                 "Waterproof Northpeak merino wool, just for you.",
+                 "Meet a waterproof, hooded Northpeak jacket.",
                  "Waterproof and hooded, from Northpeak, for rainy walks."]
     chosen, shown = choose_copy(request, generated, vocabulary, FIRST)
     assert [c.text for c in shown] == [generated[1], generated[3]]

@@ -1,0 +1,115 @@
+"""CopyGate on copy a shopper must never see (verbatim from a real catalogue's demo run),
+on good copy and its one-word-changed twins, and on products with no facts at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from adcraft.content.gate import CopyGate, defect_of
+from adcraft.content.request import CopyKind, ProductFacts
+
+MIXER = ProductFacts(
+    product_id="mixer", title="Morphy Richards Icon Superb 750-Watt Mixer Grinder with 4 Jars "
+    "(Black)", brand="Morphy Richards", price=3899.0, currency="INR",
+    category_path=["Home&Kitchen", "Kitchen&HomeAppliances", "SmallKitchenAppliances"],
+    description="750 watt motor | 4 stainless steel jars | 2 years warranty on product")
+SCALE = ProductFacts(
+    product_id="scale", title="Electronic Digital Kitchen Weighing Scale, 10 kg (White)",
+    price=299.0, currency="INR", category_path=["Home&Kitchen", "Kitchen Scales"],
+    description="Weighs up to 10 kg | Tare function | LCD display | Battery included")
+PHONE = ProductFacts(
+    product_id="redmi", title="Redmi 9A (Sea Blue, 2GB RAM, 32GB Storage) | 2GHz Octa-core "
+    "Helio G25 Processor", brand="Redmi", price=7499.0, currency="INR",
+    category_path=["Electronics", "Mobiles", "Smartphones"],
+    description="13MP rear camera | 5000 mAh battery | 6.53 inch HD+ display")
+SHOES = ProductFacts(
+    product_id="shoes", title="Campus Men's Maxico Running Shoes", brand="Campus", price=899.0,
+    currency="INR", category_path=["Fashion", "Men", "Sports Shoes"],
+    description="Mesh upper | Lace-up closure | Cushioned EVA sole")
+STABILIZER = ProductFacts(
+    product_id="vguard", title="V-Guard VG 400 Voltage Stabilizer for Refrigerators (Grey)",
+    brand="V-Guard", price=1999.0, currency="INR", category_path=["Home Improvement"],
+    description="For refrigerators up to 300 L | Time delay system | 3 years warranty")
+KNIVES = ProductFacts(
+    product_id="knives", title="Pigeon Stainless Steel Kitchen Knife Set, 3 Pieces, Silver",
+    brand="Pigeon", price=249.0, currency="INR", category_path=["Home&Kitchen", "Knives"])
+POWER = ProductFacts(
+    product_id="bank", title="Black Power 10000mAh Power Bank", price=770.0, currency="INR",
+    facts={"power source type": ["Battery Powered"]})
+PURIFIER = ProductFacts(
+    product_id="kent", title="Kent Gold, Optima, Gold+ Spare Kit", brand="Kent", price=649.0,
+    currency="INR", facts={"color": ["White"]})
+
+# Verbatim: every one reached a shopper through /v1/copy, and every guardrail passed it.
+SEEN_BY_SHOPPERS = [
+    (SHOES, "Claire Baxley offers custom shoe collections as per Netflix's \"Off The Record\" "
+            "service. The product, which was crafted by Kinetica, has been rated by the "
+            "Ironmaniak"),
+    (KNIVES, "Stoke-Fleming Strippwool's latest offering, KnifeShredding. Waterproof, can be "
+             "found here."),
+    (SCALE, "Revenue Per Square Foot"),
+    (MIXER, "Morphine Richards's 4 JARs - no trouble!"),
+    (SCALE, "Beer's \"Chef-Mate\" - Cheeseshit Kitchen Scale."),
+    (STABILIZER, "v-guard zneira ekranın bu vuyslerine taki uzceleri: \"Ottakazeti sosyal alan "
+                 "kendeleren"),
+    (PHONE, "Apple uses an iCloud camera in their new Redmi One MacBook-laptop system."),
+    (POWER, "You like power source type, so meet Black Power for 770.00 INR."),
+    (PURIFIER, "Color and ready for you: Kent Gold, Optima, Gold+ Spare Kit for 649.00 INR."),
+]
+
+
+@pytest.fixture(scope="module")
+def gate() -> CopyGate:
+    return CopyGate(locale="en-IN")
+
+
+@pytest.mark.parametrize(("product", "text"), SEEN_BY_SHOPPERS)
+def test_copy_that_reached_shoppers_is_blocked_and_the_verdict_says_why(gate, product, text):
+    verdict = gate.judge(text, product)
+    assert not verdict.ok
+    for finding in verdict.findings_json():
+        assert finding["phrase"] and finding["why"] and finding["defect"]
+
+
+@pytest.mark.parametrize(("product", "good", "twin", "defect"), [
+    (MIXER, "Morphy Richards Icon Superb mixer grinder: a 750 watt motor and 4 stainless steel "
+            "jars, for 3899 INR.",
+     "Morphy Richards Icon Superb mixer grinder: a 750 watt motor and 5 stainless steel "
+     "jars, for 3899 INR.", "wrong_number"),
+    (PHONE, "Redmi 9A in Sea Blue: 2GB RAM, 32GB storage and an octa-core Helio G25 processor.",
+     "Redmi 9A in Sea Blue: 2GB RAM, 32GB storage and a waterproof octa-core Helio G25 "
+     "processor.", "unsupported_claim"),
+    (SHOES, "Campus Maxico running shoes for men, with a mesh upper and a cushioned EVA sole.",
+     "Campus Maxico running shoes for men, with a mesh upper and a cushioned EVA sole, made "
+     "in Italy.", "wrong_brand_or_name"),
+    (STABILIZER, "The V-Guard VG 400 voltage stabilizer is for refrigerators up to 300 L, "
+                 "with 3 years warranty.",
+     "The V-Guard VG 400 voltage stabilizer is for refrigerators up to 300 L, with 5 years "
+     "warranty.", "wrong_number"),
+])
+def test_good_copy_passes_and_its_one_word_twin_does_not(gate, product, good, twin, defect):
+    assert gate.judge(good, product).ok, gate.judge(good, product).findings_json()
+    verdict = gate.judge(twin, product)
+    assert not verdict.ok and defect in {defect_of(f) for f in verdict.findings}
+
+
+def test_a_product_with_no_facts_is_judged_on_its_title_and_description(gate):
+    bare = ProductFacts(product_id="x", title="Milton Thermosteel Flask, 1000 ml, Silver")
+    assert gate.judge("Milton's silver Thermosteel flask holds 1000 ml.", bare).ok
+    verdict = gate.judge("Milton's silver Thermosteel flask keeps tea hot for 24 hours.", bare)
+    assert not verdict.ok and {"tea", "hot"} & {f.span.lower() for f in verdict.findings}
+
+
+def test_the_locale_decides_the_language(gate):
+    text = "Die Campus Maxico Laufschuhe für Herren haben ein Obermaterial aus Mesh."
+    verdict = CopyGate(locale="en-GB").judge(text, SHOES)
+    assert not verdict.ok and "wrong_language" in {defect_of(f) for f in verdict.findings}
+    zh = ProductFacts(product_id="d", title="连衣裙", facts={"颜色": ["白色"], "材质": ["棉"]})
+    chinese = CopyGate(kind=CopyKind.description, locale="zh-CN")
+    assert chinese.judge("这款白色连衣裙采用棉质面料。", zh).ok
+    assert not chinese.judge("This white cotton dress is made for you.", zh).ok
+
+
+def test_copy_that_stops_mid_sentence_is_incoherent(gate):
+    verdict = gate.judge("Campus Maxico running shoes with a mesh upper and a", SHOES)
+    assert not verdict.ok and "incoherent" in {defect_of(f) for f in verdict.findings}
