@@ -29,7 +29,7 @@ demo: setup  ## the whole platform end to end, then the application answering (A
 	$(PY) -m pipelines.demo $(ARGS)
 
 submit: $(STAMP)  ## a pipeline as a Ray Job on RAY_ADDRESS: make submit JOB=tune_conversion ARGS="--trials 16"
-	@test -n "$(JOB)" || { echo "JOB= is needed, one of: $$($(PY) -c 'from adcraft.jobs import job_names; print(" ".join(job_names()))')"; exit 2; }
+	@test -n "$(JOB)" || { echo "JOB= is needed, one of: $$($(PY) -c 'from adcraft_cli.jobs import job_names; print(" ".join(job_names()))')"; exit 2; }
 	$(VENV)/bin/adcraft submit $(JOB) -- $(ARGS)
 
 test: setup  ## run the test suite
@@ -41,7 +41,7 @@ bench: setup  ## benchmarks: ratios measured side by side, printed
 	$(PY) -m bench.serve_latency
 
 lint: $(STAMP)  ## ruff
-	$(VENV)/bin/ruff check platform pipelines serve_apps tests bench
+	$(VENV)/bin/ruff check platform adcraft_cli pipelines serve_apps tests bench
 
 mlflow: $(STAMP)  ## MLflow tracking server on the local store (mlflow/README.md)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash mlflow/server.sh

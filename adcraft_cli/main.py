@@ -96,7 +96,7 @@ def submit(
     \b
         adcraft submit tune_conversion -- --trials 16 --scheduler asha
         adcraft submit finetune_generator --no-wait -- --use-gpu --num-workers 4 --lora"""
-    from adcraft.jobs import submit_command, submit_env
+    from adcraft_cli.jobs import submit_command, submit_env
 
     if not Path("pipelines").is_dir():
         raise typer.BadParameter(f"{Path.cwd()} is not the project's folder (no pipelines/): "
@@ -170,9 +170,9 @@ def status(
     versions holding `champion` and `challenger` and their test scores, the Ray cluster's
     recent jobs (RAY_ADDRESS), and whether the application answers."""
     from adcraft import status as show
-    from adcraft.jobs import submit_env
     from adcraft.registry import Registry
     from adcraft.settings import get_settings
+    from adcraft_cli.jobs import submit_env
 
     settings = get_settings()
     registry = Registry(settings)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from adcraft.jobs import forwarded_env, job_names, submit_command
+from adcraft_cli.jobs import forwarded_env, job_names, submit_command
 
 
 def test_every_pipeline_but_the_local_ones_is_a_job():

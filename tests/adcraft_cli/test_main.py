@@ -6,13 +6,13 @@ import socket
 
 from typer.testing import CliRunner
 
-from adcraft.cli import app
 from adcraft.data.io import write_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.data.synthetic import build_shop
 from adcraft.features.build import build_features
 from adcraft.serving.stack import missing_models
 from adcraft.settings import get_settings
+from adcraft_cli.main import app
 
 runner = CliRunner()
 
