@@ -31,6 +31,20 @@ class PriceBand(BaseModel):
     currency: str | None = None
 
 
+COLD_SEGMENT = "cold"
+MAX_SEGMENT_CHARS = 40
+
+
+def segment_of(profile: ShopperProfile, context_category: str | None = None) -> str:
+    """The one segment rule (bandit arms, served records, both endpoints): a known
+    shopper's top interest's top-level category ("Outdoor"); a shopper we know nothing
+    about is "cold", or "cold:<category>" when the request says what they browse."""
+    if profile.cold_start or not profile.categories:
+        return f"{COLD_SEGMENT}:{context_category[:MAX_SEGMENT_CHARS]}" if (
+            context_category) else COLD_SEGMENT
+    return profile.categories[0].name.split(" > ")[0]
+
+
 class ShopperProfile(BaseModel):
     """Readable and serialisable; holds no personal data (no name, no email)."""
 

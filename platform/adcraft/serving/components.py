@@ -35,7 +35,6 @@ from adcraft.serving.shop import Shop
 from adcraft.settings import Settings
 
 log = logging.getLogger(__name__)
-COLD_SEGMENT = "cold"
 
 
 class RankQuery(BaseModel):
@@ -48,7 +47,6 @@ class RankQuery(BaseModel):
 class Ranked(BaseModel):
     product_ids: list[str]
     scores: list[float]
-    segment: str
     cold_start: bool
     version: str
 
@@ -144,10 +142,8 @@ class Ranker:
                 shopper_id=pl.lit(q.shopper_id), product_id="product_id",
                 score=pl.col("score").cast(pl.Float64))
         top = self.ranker.fuse(candidates, ids, q.k)
-        segments = self.popularity.segments(history)
-        segment = segments["segment"][0] if segments.height else COLD_SEGMENT
         return Ranked(product_ids=top["product_id"].to_list(), scores=top["score"].to_list(),
-                      segment=segment, cold_start=history.height == 0, version=self.version)
+                      cold_start=history.height == 0, version=self.version)
 
 
 class ConversionScorer:

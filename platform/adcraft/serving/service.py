@@ -12,7 +12,7 @@ from typing import Protocol
 
 from adcraft.content.prompts import build_messages
 from adcraft.content.request import CopyRequest, ProductFacts
-from adcraft.features.profiles import ShopperProfile
+from adcraft.features.profiles import segment_of
 from adcraft.serving.components import (
     ConversionScorer,
     CopyWriter,
@@ -143,15 +143,14 @@ class RecommendationService:
         p = [c if c is not None else k for c, k in zip(scored.p_convert, scored.p_click)]
         order = sorted(range(len(p)), key=lambda i: (-(p[i] or 0.0), -ranked.scores[i]))
         order = order[:body.k]
-        segment = ranked.segment if body.shopper_id or not body.context or not (
-            body.context.category) else f"cold:{body.context.category[:40]}"
+        profile = self.shop.profile(shopper_id)
+        segment = segment_of(profile, body.context.category if body.context else None)
         items = [RecommendedItem(product_id=ranked.product_ids[i],
                                  title=self.shop.facts(ranked.product_ids[i]).title,
                                  score=ranked.scores[i], p_click=scored.p_click[i],
                                  p_convert=scored.p_convert[i]) for i in order]
         degraded = False
         if body.with_copy and items:
-            profile = self.shop.profile(shopper_id)
             requests = [CopyRequest(profile=profile, product=self.shop.facts(it.product_id),
                                     kind=body.kind, n_variants=body.variants) for it in items]
             generated, versions["generator"] = await self._generate(requests)
@@ -177,7 +176,7 @@ class RecommendationService:
         request = CopyRequest(profile=profile, product=product, kind=body.kind,
                               n_variants=body.variants)
         generated, version = await self._generate([request])
-        segment = self._segment_of(profile)
+        segment = segment_of(profile)
         chosen, kept = choose_copy(request, generated[0], self.shop.vocabulary,
                                    self._choose(segment), self.settings.selection)
         self.feedback.record_served(request_id, profile.shopper_id, segment, body.kind.value,
@@ -190,12 +189,6 @@ class RecommendationService:
         if product_id is None or not self.shop.has_product(product_id):
             raise UnknownReference("product_id", "unknown product")
         return self.shop.facts(product_id)
-
-    @staticmethod
-    def _segment_of(profile: ShopperProfile) -> str:
-        if profile.cold_start or not profile.categories:
-            return "cold"
-        return profile.categories[0].name.split(" > ")[0]
 
     async def record_feedback(self, body: FeedbackBody, request_id: str) -> FeedbackResponse:
         arm = await asyncio.to_thread(self.feedback.record_feedback, body)  # fsync off-loop

@@ -156,6 +156,21 @@ def test_feedback_moves_the_bandit_and_the_ranking(client, parts):
     assert item["product_id"] not in [i["product_id"] for i in again["items"]]
 
 
+def test_both_endpoints_put_a_shopper_in_one_segment(client, parts):
+    from adcraft.features.profiles import segment_of
+
+    shopper = _shopper(parts)
+    recommended = client.post("/v1/recommendations", headers=KEY, json={
+        "shopper_id": shopper, "k": 1, "with_copy": False}).json()
+    product = recommended["items"][0]["product_id"]
+    copy = client.post("/v1/copy", headers=KEY, json={"shopper_id": shopper,
+                                                      "product_id": product}).json()
+    arm = client.post("/v1/feedback", headers=KEY, json={
+        "request_id": copy["request_id"], "item": product,
+        "variant": copy["copy"]["variant_id"], "event": "impression"}).json()["arm"]
+    assert recommended["segment"] == arm["segment"] == segment_of(parts[1].profile(shopper))
+
+
 def test_a_failing_generator_degrades_to_template_copy(parts, tmp_path):
     client = _client(parts, tmp_path, FailingBackends)
     r = client.post("/v1/recommendations", headers=KEY,
