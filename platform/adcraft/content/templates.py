@@ -44,14 +44,12 @@ def _cap(text: str) -> str:
 
 
 def _name(request: CopyRequest, limit: int) -> str:
-    """The title when it fits, else its head ("Redmi 9A"), else the title cut at a word:
-    never a category or a colour standing for the product."""
-    product = request.product
-    cut = product.title[:limit + 1].rsplit(" ", 1)[0] if len(product.title) > limit else ""
-    for name in (product.title, _short(request), cut.rstrip(" ,|-(")):
+    """The title when it fits, else its head ("Redmi 9A"); "" when neither fits: a cut
+    title leaves dangling words ("TENOC Phone Case Compatible")."""
+    for name in (request.product.title.strip(), _short(request)):
         if name and len(name) <= limit:
-            return name.strip()
-    return _short(request)
+            return name
+    return ""
 
 
 _TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s[-–]\s)")
@@ -60,13 +58,9 @@ SHORT_NAME_CHARS = 40
 
 def _short(request: CopyRequest) -> str:
     """What a shopper would call it: the title up to its first break ("Redmi 9A" of
-    "Redmi 9A (Sea Blue, 2GB RAM) | ..."), else its first words with the brand."""
-    product = request.product
-    head = _TITLE_BREAK.split(product.title, maxsplit=1)[0].strip()
-    if head and len(head) <= SHORT_NAME_CHARS:
-        return head
-    words = [w for w in product.title.split() if w.strip("()[]|,")][:4]
-    return " ".join(dict.fromkeys(filter(None, [product.brand, *words]))) or product.title
+    "Redmi 9A (Sea Blue, 2GB RAM) | ..."); "" when even that is long."""
+    head = _TITLE_BREAK.split(request.product.title, maxsplit=1)[0].strip()
+    return head if len(head) <= SHORT_NAME_CHARS else ""
 
 
 def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
@@ -83,6 +77,8 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
                       "short": _short(request)}
             values["name"] = _name(request, max(10, limit - len(template) - sum(
                 len(v) for v in values.values())))
+            if any(f"{{{k}}}" in template.lower() and not values[k] for k in ("name", "short")):
+                break  # no name of the product fits this template
             values |= {_cap(k): _cap(v) for k, v in values.items()}
             text = re.sub(r"\s+", " ", template.format(**values)).strip()
             text = re.sub(r"\s+([.,:])", r"\1", text).replace("..", ".")

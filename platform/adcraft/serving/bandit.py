@@ -1,8 +1,12 @@
 """Thompson sampling over copy variants, one Beta posterior per (segment, variant).
 
-A variant's reward is whether the shown copy led to a click, cart or purchase (once per
-shown item, however many of those follow). The state is a pure function of the event
-log, so every Ingress replica that replays the same log agrees.
+A variant's trial is its being served (the served record, not a client's impression
+event: a client that sends only clicks would otherwise drive every clicked variant's
+mean towards 1); its reward is whether the shown copy led to a click, cart or purchase
+(once per shown item, however many of those follow). The state is a pure function of
+the event log, so every Ingress replica that replays the same log agrees. Each choice
+comes with its probability (the share of posterior draws in which it wins), logged with
+the served record so off-policy evaluation can read live logs.
 
 Memory is bounded: the bandit remembers which items of the last `remembered_requests`
 requests were shown and rewarded (feedback about older ones cannot be told apart from
@@ -22,6 +26,7 @@ import numpy as np
 from adcraft.serving.schemas import ArmState
 
 PRIOR_SUCCESSES, PRIOR_FAILURES = 1.0, 1.0  # Beta(1, 1): every new variant starts even
+PROPENSITY_DRAWS = 512  # posterior draws that estimate a choice's probability
 SUCCESS_EVENTS = frozenset({"click", "cart", "purchase"})
 
 
@@ -74,26 +79,38 @@ class ThompsonBandit:
                 self._shown.popitem(last=False)
         return items
 
-    def update(self, segment: str, variant: str, event: str, request_id: str,
-               item: str) -> Arm:
-        """One feedback event: an impression is a trial; the first click, cart or
-        purchase of a shown item is a success (and implies its impression)."""
+    def serve(self, segment: str, variant: str, request_id: str, item: str) -> Arm:
+        """A variant shown for an item: one trial."""
         arm, items = self.arm(segment, variant), self._items(request_id)
         if item not in items:
             items[item] = False
             arm.trials += 1
+        return arm
+
+    def update(self, segment: str, variant: str, event: str, request_id: str,
+               item: str) -> Arm:
+        """One feedback event: the first click, cart or purchase of a shown item is a
+        success. (Its trial was counted when it was served; feedback on an item served
+        so long ago that it is forgotten counts the trial now.)"""
+        arm = self.serve(segment, variant, request_id, item)
+        items = self._items(request_id)
         if event in SUCCESS_EVENTS and not items[item]:
             items[item] = True
             arm.successes += 1
         return arm
 
-    def choose(self, segment: str, variants: Sequence[str]) -> int:
-        """Index of the variant to show: the one whose sampled click rate is highest."""
+    def _draws(self, segment: str, variants: Sequence[str], size: int) -> np.ndarray:
+        posteriors = np.array([self.arms.get((segment, v), Arm()).posterior() for v in variants])
+        return self.rng.beta(posteriors[:, 0], posteriors[:, 1], size=(size, len(variants)))
+
+    def choose(self, segment: str, variants: Sequence[str]) -> tuple[int, float]:
+        """(index of the variant to show: the one whose sampled click rate is highest,
+        the probability that Thompson sampling shows it)."""
         if not variants:
             raise ValueError("no variants to choose from")
-        draws = [self.rng.beta(*self.arms.get((segment, v), Arm()).posterior())
-                 for v in variants]
-        return int(np.argmax(draws))
+        chosen = int(np.argmax(self._draws(segment, variants, 1)[0]))
+        wins = np.argmax(self._draws(segment, variants, PROPENSITY_DRAWS), axis=1)
+        return chosen, float(max(np.mean(wins == chosen), 1 / PROPENSITY_DRAWS))
 
     def state(self, segment: str, variant: str) -> ArmState:
         arm = self.arms.get((segment, variant), Arm())

@@ -18,7 +18,8 @@ from adcraft.settings import CopySelection
 
 UNAVAILABLE = "generator_unavailable"  # failed or timed out: the answer is degraded
 REJECTED = "no_variant_passed"  # the generator answered; the guardrails kept nothing
-Chooser = Callable[[Sequence[str]], int]  # variant ids -> index of the one to show
+# variant ids -> (index of the one to show, the probability that it was chosen)
+Chooser = Callable[[Sequence[str]], tuple[int, float]]
 
 
 def checked_copy(request: CopyRequest, texts: Sequence[str], source: str,
@@ -54,4 +55,6 @@ def choose_copy(request: CopyRequest, generated: Sequence[str] | None,
                             UNAVAILABLE if generated is None else REJECTED)
     if not kept:
         return None, []
-    return kept[choose([c.variant_id for c in kept])], kept
+    index, probability = choose([c.variant_id for c in kept])
+    kept[index] = kept[index].model_copy(update={"propensity": probability})
+    return kept[index], kept

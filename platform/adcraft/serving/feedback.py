@@ -59,6 +59,10 @@ class FeedbackState:
             self.served[r["request_id"]] = Served(
                 r["shopper_id"], r["segment"],
                 {i["product_id"]: i.get("variant_id") for i in r["items"]})
+            for item in r["items"]:  # being served is the trial
+                if item.get("variant_id"):
+                    self.bandit.serve(r["segment"], item["variant_id"], r["request_id"],
+                                      item["product_id"])
             while len(self.served) > self.remembered:
                 self.served.popitem(last=False)
         elif r.get("kind") == "feedback":
@@ -104,7 +108,8 @@ class FeedbackState:
         with self._lock:
             return list(self.recent.get(shopper_id, ()))
 
-    def choose(self, segment: str, variants: list[str]) -> int:
+    def choose(self, segment: str, variants: list[str]) -> tuple[int, float]:
+        """(index of the variant to show, the probability of that choice)."""
         with self._lock:
             return self.bandit.choose(segment, variants)
 

@@ -90,6 +90,9 @@ class CopyOut(BaseModel):
     fallback: Literal["generator_unavailable", "no_variant_passed"] | None = Field(
         None, description="why template copy stands in, if it does")
     facts: list[str] = Field(description="the product's facts the copy states")
+    propensity: float | None = Field(None, description=(
+        "the probability that the bandit chose this variant among those shown for it "
+        "(logged with the served record, for off-policy evaluation)"))
 
 
 class RecommendedItem(BaseModel):

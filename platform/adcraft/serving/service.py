@@ -206,4 +206,5 @@ def _served(item: RecommendedItem, position: int) -> dict:
 def _served_copy(product_id: str, copy: CopyOut | None, position: int) -> dict:
     return {"product_id": product_id, "position": position,
             "variant_id": copy.variant_id if copy else None,
-            "copy_text": copy.text if copy else None, "source": copy.source if copy else None}
+            "copy_text": copy.text if copy else None, "source": copy.source if copy else None,
+            "propensity": copy.propensity if copy else None}

@@ -142,6 +142,7 @@ def test_feedback_moves_the_bandit_and_the_ranking(client, parts):
     first = client.post("/v1/recommendations", headers=KEY,
                         json={"shopper_id": shopper, "k": 3}).json()
     item = first["items"][0]
+    assert 0 < item["copy"]["propensity"] <= 1  # the bandit's choice, with its probability
     for event in ("impression", "click", "purchase"):
         r = client.post("/v1/feedback", headers=KEY, json={
             "request_id": first["request_id"], "item": item["product_id"],

@@ -32,10 +32,23 @@ def test_the_variant_that_earns_clicks_is_chosen():
         bandit.update("Outdoor", "v-good", "click" if i % 2 else "impression", f"g{i}", "P")
         bandit.update("Outdoor", "v-bad", "impression", f"b{i}", "P")
     picks = [bandit.choose("Outdoor", ["v-bad", "v-good"]) for _ in range(200)]
-    assert sum(picks) > 190
-    # another segment has learnt nothing: both are still explored
+    assert sum(i for i, _ in picks) > 190
+    assert all(p > 0.9 for i, p in picks if i == 1)  # the choice's probability is logged
+    # another segment has learnt nothing: both are still explored, each about half
     fresh = [bandit.choose("Home", ["v-bad", "v-good"]) for _ in range(200)]
-    assert 50 < sum(fresh) < 150
+    assert 50 < sum(i for i, _ in fresh) < 150
+    assert all(0.4 < p < 0.6 for _, p in fresh)
+
+
+def test_being_served_is_the_trial_so_clicks_alone_do_not_inflate_a_variant():
+    bandit = ThompsonBandit(seed=0)
+    for i in range(20):  # served 20 times; the client reports only the 2 clicks
+        bandit.serve("Outdoor", "v-a", f"r{i}", "P1")
+    bandit.update("Outdoor", "v-a", "click", "r0", "P1")
+    bandit.update("Outdoor", "v-a", "click", "r1", "P1")
+    state = bandit.state("Outdoor", "v-a")
+    assert (state.trials, state.successes) == (20, 2)
+    assert state.mean == (1 + 2) / (2 + 20)
 
 
 def test_memory_is_bounded_and_the_least_recent_is_forgotten():

@@ -7,7 +7,7 @@ from adcraft.content.request import CopyRequest
 from adcraft.serving.copy_choice import REJECTED, UNAVAILABLE, choose_copy
 from adcraft.settings import CopySelection
 
-FIRST = lambda ids: 0  # noqa: E731 - the bandit's place: always the first variant
+FIRST = lambda ids: (0, 1.0)  # noqa: E731 - the bandit's place: always the first variant
 
 
 def test_personal_variants_first_repeats_once_at_most_k(vocabulary, jacket, likes_waterproof):

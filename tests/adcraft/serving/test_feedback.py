@@ -28,7 +28,9 @@ def test_feedback_about_nothing_served_names_the_field(tmp_path, body, field):
     with pytest.raises(UnknownReference) as caught:
         state.record_feedback(FeedbackBody(**body))
     assert caught.value.field == field
-    assert state.bandit.arms == {} and not state.recent  # nothing was applied
+    # nothing was applied: the served variant's one trial, no success, no recent event
+    assert {k: (a.trials, a.successes) for k, a in state.bandit.arms.items()} == {
+        ("Outdoor", "v-1"): (1, 0)} and not state.recent
 
 
 def test_replicas_sharing_the_log_agree(tmp_path):
