@@ -22,10 +22,13 @@ from adcraft.settings import GateSettings
 
 _CJK_RUN = re.compile(f"[{CJK}]")
 # "closure1 main", "E27Switch", "side,mounted", "Is?:Organic": a catalogue's glued text
-_RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|[?!][:A-Za-z]")
+_RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|[?!][:A-Za-z]"
+                           r"|[a-z]{2}\.[A-Z][a-z]|&nbsp;|\bnbsp;|&amp;")
 RUN_ON_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ"}  # "beads Secured with"
 _BARE_UNIT = re.compile(r"(?<![\d.,\s])\s+(ml|g|kg|mg|cm|mm|l|oz|mAh|W|GB|TB)\b(?!-)")
 BREAKING_WORDS = {"a", "an", "the", "with", "of", "and", "or", "from", "in", "to"}
+CUT_WORDS = {"a", "an", "the", "of"}  # "Set of for 499 INR": cut short
+NAME_END_POS = {"ADJ", "ADP", "DET", "CCONJ", "SCONJ", "PART"}
 _ENDS_SENTENCE = re.compile(r"[.!?…)\]\"'”’»]\s*$")
 
 
@@ -117,7 +120,31 @@ class WellFormed:
         for m in _BARE_UNIT.finditer(text):
             out.append(Finding(self.name, "block", f"'{m.group(1)}' without its number",
                                m.group(0).strip(), defect="incoherent"))
+        cut = self._cut_title(text, facts.title)
+        if cut:
+            out.append(Finding(self.name, "block", f"the product's name is cut short: '{cut}'",
+                               cut, defect="incoherent"))
         return out
+
+    @staticmethod
+    def _cut_title(text: str, title: str) -> str | None:
+        """The title's opening words in the copy, stopped on a word that cannot end a
+        name ("Natilene Girls Red Solid", "Women Set of") where the title goes on."""
+        words = title.split()
+        low = text.lower()
+        for n in range(len(words) - 1, 2, -1):
+            if re.search(r"[,|;:)]$", words[n - 1]) or re.match(r"[(|\[-]", words[n]):
+                continue  # the title itself breaks here
+            prefix = " ".join(words[:n])
+            at = low.find(prefix.lower())
+            if at < 0:
+                continue
+            # where a template puts a name: before a price, a stop, or the end
+            if not re.match(r"\s+for\s+\S*\d|\s*[.,:!]|\s*$", low[at + len(prefix):]):
+                continue
+            last = [t for t in parse(text[:at + len(prefix)]) if not t.is_punct]
+            return prefix if last and last[-1].pos_ in NAME_END_POS else None
+        return None
 
     def _bare_facts(self, text: str, facts: ProductFacts) -> list[Finding]:
         """A fact value standing alone after a colon or as a later sentence ("Slim Jeans:
@@ -138,8 +165,9 @@ class WellFormed:
         out = []
         for token in doc[:-1]:
             after = doc[token.i + 1]
-            if (token.pos_ == "CCONJ" or token.lower_ in BREAKING_WORDS) and after.is_punct \
-                    and after.text in ".,;!?":
+            if (token.pos_ == "CCONJ" or token.lower_ in BREAKING_WORDS) and (
+                    (after.is_punct and after.text in ".,;!?")
+                    or (token.lower_ in CUT_WORDS and after.pos_ in {"ADP", "CCONJ"})):
                 out.append(Finding(self.name, "block", "a phrase breaks off",
                                    f"{token.text}{after.text}", defect="incoherent"))
             if token.text == ":" and after.pos_ in {"ADP", "CCONJ"}:
