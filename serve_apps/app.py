@@ -46,12 +46,16 @@ from adcraft.serving.shop import Shop
 from adcraft.settings import Settings
 
 log = logging.getLogger("serve_apps")
-SMALL = {"num_cpus": 0.25}  # 2-core machines host the whole graph; raise on a cluster
+CONFIG = Path(__file__).with_name("config.yaml")  # replica options live there, only there
 
 
-def autoscaling(target: float, max_replicas: int = 2) -> dict[str, Any]:
-    return {"min_replicas": 1, "max_replicas": max_replicas, "target_ongoing_requests": target,
-            "upscale_delay_s": 5, "downscale_delay_s": 60}
+def deployment_options(config: Path = CONFIG) -> dict[str, dict[str, Any]]:
+    """Each deployment's options (autoscaling, queue limits, back-pressure, resources,
+    user_config) as `config.yaml` states them: `serve deploy` reads the same file."""
+    import yaml
+
+    app = yaml.safe_load(config.read_text())["applications"][0]
+    return {d["name"]: {k: v for k, v in d.items() if k != "name"} for d in app["deployments"]}
 
 
 def warmed(model):
@@ -110,8 +114,7 @@ class Reloadable:
         return self.model.version
 
 
-@serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
-                  max_ongoing_requests=32)
+@serve.deployment
 class Embedder(Reloadable):
     followed = "embedder_model"
 
@@ -130,8 +133,7 @@ class Embedder(Reloadable):
         return out
 
 
-@serve.deployment(name="Ranker", autoscaling_config=autoscaling(4), ray_actor_options=SMALL,
-                  max_ongoing_requests=16)
+@serve.deployment(name="Ranker")
 class RankerDeployment(Reloadable):
     def load(self) -> Ranker:
         return warmed(Ranker.load(self.settings()))
@@ -140,8 +142,7 @@ class RankerDeployment(Reloadable):
         return await asyncio.to_thread(self.model.rank, query)
 
 
-@serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
-                  max_ongoing_requests=32)
+@serve.deployment
 class ConversionModel(Reloadable):
     followed = "conversion_model"
 
@@ -153,8 +154,7 @@ class ConversionModel(Reloadable):
         return await asyncio.to_thread(self.model.score_many, calls)
 
 
-@serve.deployment(autoscaling_config=autoscaling(8), ray_actor_options=SMALL,
-                  max_ongoing_requests=32, health_check_period_s=2)
+@serve.deployment
 class Generator(Reloadable):
     followed = "generator_model"
 
@@ -198,8 +198,7 @@ class HandleBackends:
         return await self.handles[component].reload.remote()
 
 
-@serve.deployment(autoscaling_config=autoscaling(16, max_replicas=2), ray_actor_options=SMALL,
-                  max_ongoing_requests=64)
+@serve.deployment
 @serve.ingress()
 class Ingress:
     def __init__(self, embedder: DeploymentHandle, ranker: DeploymentHandle,
@@ -230,20 +229,25 @@ def build(args: AppArgs) -> Application:
     overrides["home"] = str(Path(overrides.get("home") or Settings().home).resolve())
     # ... and the registry it means: replicas' environments may differ from this one's
     overrides["mlflow_tracking_uri"] = tracking_uri(Settings(**overrides))
-    options = replica_options(Settings(**overrides))
-    models = [d.options(**options).bind(overrides)
+    options = deployment_options()
+    threads = replica_threads(Settings(**overrides))
+    models = [d.options(**_with_threads(options[d.name], threads)).bind(overrides)
               for d in (Embedder, RankerDeployment, ConversionModel, Generator)]
-    return Ingress.bind(*models, overrides)
+    return Ingress.options(**options["Ingress"]).bind(*models, overrides)
 
 
-def replica_options(settings: Settings) -> dict[str, Any]:
-    """Deployment options of the model replicas: `serving.replica_threads` becomes their
-    OMP_NUM_THREADS, set before the process starts (torch reads it once, at import)."""
+def replica_threads(settings: Settings) -> dict[str, Any]:
+    """`serving.replica_threads` as the model replicas' OMP_NUM_THREADS, set before the
+    process starts (torch reads it once, at import); {} when unset."""
     threads = settings.serving.replica_threads
-    if not threads:
-        return {}
-    return {"ray_actor_options": {**SMALL, "runtime_env": {
-        "env_vars": {"OMP_NUM_THREADS": str(threads)}}}}
+    return {"OMP_NUM_THREADS": str(threads)} if threads else {}
+
+
+def _with_threads(options: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    if not env:
+        return options
+    actor = options.get("ray_actor_options", {})
+    return {**options, "ray_actor_options": {**actor, "runtime_env": {"env_vars": env}}}
 
 
 app = build(AppArgs())

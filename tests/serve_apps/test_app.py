@@ -175,3 +175,19 @@ def test_the_config_is_one_serve_accepts():
     assert {d.name for d in app.deployments} == {"Embedder", "Ranker", "ConversionModel",
                                                   "Generator", "Ingress"}
     assert all(d.autoscaling_config for d in app.deployments)
+
+
+def test_build_applies_the_configs_options_the_only_place_they_live(tmp_path):
+    from serve_apps.app import AppArgs, build, deployment_options
+
+    app = build(AppArgs(settings={"home": str(tmp_path), "serving": {"replica_threads": 2}}))
+    ingress = app._bound_deployment
+    options = deployment_options(CONFIG)
+    assert ingress.max_queued_requests == options["Ingress"]["max_queued_requests"] > 0
+    assert ingress.backpressure_config.retry_after_s == 1  # a full queue says when to retry
+    models = {a._bound_deployment.name: a._bound_deployment for a in ingress.init_args[:4]}
+    assert set(models) == {"Embedder", "Ranker", "ConversionModel", "Generator"}
+    for name, deployment in models.items():
+        assert deployment.max_ongoing_requests == options[name]["max_ongoing_requests"]
+        assert deployment.max_queued_requests == options[name]["max_queued_requests"] > 0
+        assert deployment.ray_actor_options["runtime_env"]["env_vars"] == {"OMP_NUM_THREADS": "2"}
