@@ -49,7 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--visitors", type=int, default=300, help="synthetic visitors")
     p.add_argument("--eval-pairs", type=int, default=16, help="held-out requests")
     p.add_argument("--n", type=int, default=4, help="variants asked for per request")
-    p.add_argument("--max-new-tokens", type=int, default=40)
+    p.add_argument("--max-new-tokens", type=int,
+                   default=GenerationSettings().max_new_tokens)
     p.add_argument("--temperature", type=float, help="sampling temperature (default: the "
                                                      "generator's, 1.0)")
     p.add_argument("--top-p", type=float, help="nucleus sampling (default 0.95)")

@@ -82,7 +82,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                       help="at most this many examples from --human-copy")
     data.add_argument("--no-templates", action="store_true",
                       help="best-of-n among the generator's own variants only")
-    data.add_argument("--max-new-tokens", type=int, default=40)
+    data.add_argument("--max-new-tokens", type=int,
+                   default=GenerationSettings().max_new_tokens)
     train = p.add_argument_group("training")
     train.add_argument("--model-dir", help="base model folder (default: the settings' "
                                            "generator, SmolLM2-135M-Instruct)")

@@ -25,6 +25,20 @@ class ShopSettings(BaseModel):
     days: int = Field(90, gt=0, description="length of the simulated history")
 
 
+class GenerationSettings(BaseModel):
+    """How the copy generator samples: the one place for its defaults (serving, the
+    recipes, the evaluation and the benches all start from these)."""
+
+    max_new_tokens: int = Field(40, ge=1, le=1024, description="generated tokens per variant")
+    # 1.0, not lower: a fine-tuned model's variants otherwise repeat one another (on
+    # Myntra, distinct-2 0.596 at 0.8, 0.649 at 1.0); the gate catches what it costs
+    temperature: float = Field(1.0, gt=0)
+    top_p: float = Field(0.95, gt=0, le=1)
+    repetition_penalty: float = Field(1.1, ge=1)
+    batch_prompts: int = Field(8, ge=1, description="prompts per forward pass")
+    seed: int = 7
+
+
 class CopySelection(BaseModel):
     """How the variants a shopper may see are picked from the generator's candidates
     (`adcraft.content.selection`), in serving and in evaluation alike."""
@@ -84,7 +98,8 @@ class ServingSettings(BaseModel):
     ranker_timeout_s: float = Field(5.0, gt=0, description="ranking or scoring: then 503")
     rerank_candidates: int = Field(3, ge=1, description="ranker candidates per item asked "
                                                         "for, re-ranked by p(convert)")
-    max_new_tokens: int = Field(40, ge=1, le=512, description="generated tokens per variant")
+    max_new_tokens: int = Field(default_factory=lambda: GenerationSettings().max_new_tokens,
+                                ge=1, le=512, description="generated tokens per variant")
     replica_threads: int | None = Field(None, ge=1, description=(
         "OpenMP threads (torch, XGBoost) of each model replica; None: as Ray sets them, "
         "one per whole CPU the replica reserves (a 0.25-CPU replica gets one)"))

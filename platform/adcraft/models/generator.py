@@ -10,25 +10,16 @@ import time
 from pathlib import Path
 
 import torch
-from pydantic import BaseModel, Field
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache  # noqa: E402
 
+from adcraft.settings import GenerationSettings  # noqa: E402  (re-exported: its home)
+
+__all__ = ["CopyGenerator", "GenerationSettings", "clean"]
 log = logging.getLogger(__name__)
-
-
-class GenerationSettings(BaseModel):
-    max_new_tokens: int = Field(48, ge=1, le=1024)
-    # 1.0, not lower: a fine-tuned model's variants otherwise repeat one another (on
-    # Myntra, distinct-2 0.596 at 0.8, 0.649 at 1.0); the guardrails catch what it costs
-    temperature: float = Field(1.0, gt=0)
-    top_p: float = Field(0.95, gt=0, le=1)
-    repetition_penalty: float = Field(1.1, ge=1)
-    batch_prompts: int = Field(8, ge=1, description="prompts per forward pass")
-    seed: int = 7
 
 
 class CopyGenerator:
