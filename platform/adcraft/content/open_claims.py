@@ -53,7 +53,8 @@ def _held(held: ProductText, doc, token) -> bool:
     something the product is not."""
     if _negated_in_copy(doc, token.i) and token.lower_ in held.negated:
         return True
-    return held.holds(token.text, token.lemma_)
+    return held.holds(token.text, token.lemma_, exact=token.pos_ == "PROPN" or bool(
+        token.ent_type_))
 
 
 def _chinese_claims(copy: str, facts: ProductFacts, name: str) -> list[Finding]:
@@ -121,6 +122,10 @@ class OpenClaims:
         if held.miscased(text):
             return Finding(self.name, "block", f"'{text}' is not how the product's data "
                            "writes the name", text, defect="wrong_brand_or_name")
+        if (token.tag_ == "JJS" or (token.tag_ == "RBS" and low != "most")) and not held.holds(
+                low, exact=True):
+            return Finding(self.name, "block", f"'{text}': a superlative the product's data "
+                           "does not state", text, defect="compliance")
         if token.is_stop or (token.pos_ not in CLAIM_POS and not held.denies(low)):
             return None
         if held.denies(low) and not _negated_in_copy(doc, token.i):

@@ -111,10 +111,12 @@ class ProductText:
     text: str = ""  # all of it, lower-cased (CJK copy is looked up in it)
     cased: frozenset[str] = frozenset()  # names written with inner capitals: "iPhone"
 
-    def holds(self, word: str, lemma: str | None = None) -> bool:
+    def holds(self, word: str, lemma: str | None = None, exact: bool = False) -> bool:
+        """The data states `word` (as written, as its lemma, or, unless `exact`, as its
+        stem: names are exact, or "Helen" would pass for "Helene")."""
         low = word.lower()
         return (low in self.words or (lemma or low).lower() in self.lemmas
-                or stem(low) in self.stems)
+                or (not exact and stem(low) in self.stems))
 
     def miscased(self, word: str) -> bool:
         """`word` is a name the data writes with inner capitals ("iPhone", "PlayStation"),

@@ -73,6 +73,10 @@ class WellFormed:
                                    word, defect="incoherent"))
         out += self._fragments(text, facts.title) + self._bare_facts(text, facts)
         out += self._names(text, facts)
+        doubled = re.search(r"\b([\w-]{3,})\s+(?:and|or|&)\s+\1\b", text, re.IGNORECASE)
+        if doubled:
+            out.append(Finding(self.name, "block", "a word joined to itself", doubled.group(0),
+                               defect="incoherent"))
         repeated = re.search(r"\b(\w+(?:\s+\w+){0,2})\s+\1\b", text, re.IGNORECASE)
         if repeated and not repeated.group(1).isdigit():
             out.append(Finding(self.name, "block", "words repeated", repeated.group(0),
@@ -178,8 +182,9 @@ class WellFormed:
                                m.group(0), defect="incoherent"))
         for token in doc[1:]:
             before = doc[token.i - 1]
+            starts_name = title and text[token.idx:].startswith(" ".join(title.split()[:2]))
             if token.is_title and token.pos_ in RUN_ON_POS and before.is_alpha \
-                    and before.is_lower and token.text not in title:
+                    and before.is_lower and not starts_name:
                 out.append(Finding(self.name, "block", "a sentence runs into the next",
                                    f"{before.text} {token.text}", defect="incoherent"))
         last = doc[-1] if len(doc) else None
