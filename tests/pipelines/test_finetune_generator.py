@@ -27,7 +27,7 @@ def _loss_history(registry: Registry, run) -> list[float]:
 def test_recipe_trains_resumes_and_registers(home, ray_local, tiny_model_dir, capsys):
     human = home / "advertisegen.json"  # human copy in the AdvertiseGen layout
     human.write_text(json.dumps({"content": "类型#上衣*材质#牛仔布*颜色#白色",
-                                 "summary": "牛仔布外套，白色百搭。"}, ensure_ascii=False)
+                                 "summary": "牛仔布上衣，白色百搭。"}, ensure_ascii=False)
                      + "\n", encoding="utf-8")
     args = ["--model-dir", str(tiny_model_dir), "--pairs", "12", "--eval-pairs", "4",
             "--n", "2", "--max-new-tokens", "8", "--lr", "3e-3", "--max-length", "448",
@@ -45,7 +45,7 @@ def test_recipe_trains_resumes_and_registers(home, ray_local, tiny_model_dir, ca
     sample = json.loads(mlflow.artifacts.load_text(
         f"runs:/{run.info.run_id}/dataset/examples_sample.json"))
     assert all(e["messages"][0]["role"] == "system" and e["completion"] for e in sample)
-    assert [e["completion"] for e in sample if e["source"] == "human"] == ["牛仔布外套，白色百搭。"]
+    assert [e["completion"] for e in sample if e["source"] == "human"] == ["牛仔布上衣，白色百搭。"]
     plots = {a.path for a in registry.client.list_artifacts(run.info.run_id, "plots")}
     assert plots == {"plots/loss_steps.png", "plots/loss_epochs.png"}
     for prefix in ("base_", "test_"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import polars as pl
 
@@ -14,10 +13,8 @@ from adcraft.content.claims import FactVocabulary, mentions
 from adcraft.content.guardrails import Grounding, product_terms
 from adcraft.content.request import ProductFacts
 from adcraft.content.selection import word_ngrams
-from adcraft.data.schemas import conform
 from adcraft.features.profiles import ShopperProfile
-from adcraft.features.training import build_training_rows
-from adcraft.models.conversion import ConversionModel
+from adcraft.models.conversion import ConversionModel, predict_shown
 
 CLAIM_DEFECTS = ("unsupported_claim", "wrong_number", "wrong_brand_or_name")
 
@@ -83,20 +80,7 @@ def predicted_ctr(
     empty, which the model treats as unknown, not as an error."""
     if copies.height == 0:
         return pl.Series("p_click", [], pl.Float64)
-    impressions = conform(
-        copies.select(
-            "shopper_id", "product_id", "copy_text",
-            *(["campaign"] if "campaign" in copies.columns else []),
-        ).with_columns(
-            impression_id=pl.format("score-{}", pl.int_range(pl.len()).cast(pl.String)
-                                    .str.zfill(9)),
-            ts=pl.lit(datetime.now(UTC)),
-            position=pl.lit(1, pl.Int32),
-            propensity=pl.lit(1.0),
-            clicked=pl.lit(False),
-        ),
-        "impressions", "predicted_ctr",
-    )
-    rows, _ = build_training_rows(impressions, products, profiles, item_features, shoppers)
-    rows = rows.sort("impression_id")  # joins need not keep the order we were given
-    return model.predict(rows)["p_click"]
+    campaigns = copies["campaign"].to_list() if "campaign" in copies.columns else None
+    return predict_shown(model, copies["shopper_id"].to_list(), copies["product_id"].to_list(),
+                         copies["copy_text"].to_list(), products, profiles, item_features,
+                         shoppers, campaigns)["p_click"]

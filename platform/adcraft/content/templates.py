@@ -58,9 +58,18 @@ SHORT_NAME_CHARS = 40
 
 def _short(request: CopyRequest) -> str:
     """What a shopper would call it: the title up to its first break ("Redmi 9A" of
-    "Redmi 9A (Sea Blue, 2GB RAM) | ..."); "" when even that is long."""
-    head = _TITLE_BREAK.split(request.product.title, maxsplit=1)[0].strip()
-    return head if len(head) <= SHORT_NAME_CHARS else ""
+    "Redmi 9A (Sea Blue, 2GB RAM) | ..."), else the brand and the head's last word, its
+    type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
+    product = request.product
+    head = _TITLE_BREAK.split(product.title, maxsplit=1)[0].strip()
+    if head and len(head) <= SHORT_NAME_CHARS:
+        return head
+    words = head.split()
+    brand = product.brand or ""
+    if brand and words and head.lower().startswith(brand.lower()) and re.fullmatch(
+            r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", words[-1]):  # a word, not "g" or "ml"
+        return f"{brand} {words[-1]}"
+    return ""
 
 
 def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:

@@ -236,3 +236,36 @@ class ConversionModel:
         model.calibrators = {k: Calibrator(v["method"], v["state"])
                              for k, v in meta["calibrators"].items()}
         return model
+
+
+def predict_shown(model: ConversionModel, shoppers: list[str], products: list[str],
+                  copy_texts: list[str | None], catalogue: pl.DataFrame,
+                  profiles: pl.DataFrame | None = None,
+                  item_features: pl.DataFrame | None = None,
+                  shopper_table: pl.DataFrame | None = None,
+                  campaigns: list[str | None] | None = None) -> pl.DataFrame:
+    """The model's p(click) (and p(convert), where it learnt one) of showing each
+    (shopper, product, copy) row in position 1, in the order given: the one way the
+    serving ranker, predicted CTR and best-of-n score rows. The tables are those the
+    model was trained with; a missing one leaves its features unknown, not an error."""
+    from datetime import UTC, datetime
+
+    from adcraft.data.schemas import conform
+    from adcraft.features.training import build_training_rows
+
+    n = len(products)
+    frame = pl.DataFrame({
+        "impression_id": [f"s{i:09d}" for i in range(n)],
+        "ts": [datetime.now(UTC)] * n, "shopper_id": shoppers, "product_id": products,
+        "copy_text": pl.Series(copy_texts, dtype=pl.String),
+        "position": pl.Series([1] * n, dtype=pl.Int32), "propensity": [1.0] * n,
+        "clicked": [False] * n,
+    })
+    if campaigns is not None:
+        frame = frame.with_columns(campaign=pl.Series(campaigns, dtype=pl.String))
+    impressions = conform(frame, "impressions", "predict_shown")
+    if profiles is not None and shoppers:
+        profiles = profiles.filter(pl.col("shopper_id").is_in(set(shoppers)))
+    rows, _ = build_training_rows(impressions, catalogue, profiles, item_features,
+                                  shopper_table)
+    return model.predict(rows.sort("impression_id"))  # joins need not keep the order

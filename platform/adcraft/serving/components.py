@@ -12,9 +12,8 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel
 
-from adcraft.data.schemas import EventType, conform
-from adcraft.features.training import build_training_rows
-from adcraft.models.conversion import ConversionModel
+from adcraft.data.schemas import EventType
+from adcraft.models.conversion import ConversionModel, predict_shown
 from adcraft.models.conversion_pyfunc import native_model
 from adcraft.models.embedder_pyfunc import native_embedder
 from adcraft.models.generator import CopyGenerator, GenerationSettings
@@ -176,18 +175,9 @@ class ConversionScorer:
         n = len(products)
         if n == 0:
             return [Scored(p_click=[], p_convert=[], version=self.version) for _ in asks]
-        impressions = conform(pl.DataFrame({
-            "impression_id": [f"s{i:09d}" for i in range(n)],
-            "ts": [datetime.now(UTC)] * n, "shopper_id": shoppers, "product_id": products,
-            "copy_text": pl.Series([None] * n, dtype=pl.String),
-            "position": pl.Series([1] * n, dtype=pl.Int32), "propensity": [1.0] * n,
-            "clicked": [False] * n,
-        }), "impressions", "serving")
         shop = self.shop
-        profiles = shop.profiles.filter(pl.col("shopper_id").is_in(set(shoppers)))
-        rows, _ = build_training_rows(impressions, shop.products, profiles,
-                                      shop.item_features, shop.shoppers)
-        p = self.model.predict(rows.sort("impression_id"))
+        p = predict_shown(self.model, shoppers, products, [None] * n, shop.products,
+                          shop.profiles, shop.item_features, shop.shoppers)
         click = p["p_click"].to_list() if "p_click" in p.columns else [None] * n
         convert = p["p_convert"].to_list() if "p_convert" in p.columns else [None] * n
         out, start = [], 0

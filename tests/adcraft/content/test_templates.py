@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from adcraft.content.gate import CopyGate
-from adcraft.content.request import CopyKind, CopyRequest
+from adcraft.content.request import CopyKind, CopyRequest, ProductFacts
 from adcraft.content.templates import template_variants
 from adcraft.features.profiles import ShopperProfile
 
@@ -35,3 +35,14 @@ def test_a_long_title_gives_way_to_a_short_name(jacket):
     request = CopyRequest(profile=ShopperProfile(shopper_id="S"), product=long,
                           kind=CopyKind.email_subject, n_variants=4)
     assert all(len(t) <= 60 for t in template_variants(request))
+
+
+def test_every_product_of_a_shop_gets_template_copy_that_passes_the_gate(small_shop):
+    shop, _ = small_shop
+    for row in shop.products.head(60).iter_rows(named=True):
+        product = ProductFacts.from_row(row)
+        for kind in CopyKind:
+            request = CopyRequest(profile=ShopperProfile.cold("S"), product=product, kind=kind)
+            texts = template_variants(request)
+            gate = CopyGate.for_request(request)
+            assert texts and all(gate.judge(t, product).ok for t in texts), (kind, texts)
