@@ -61,6 +61,7 @@ DEFAULT_COMPLIANCE_TERMS: dict[str, list[str]] = {"en": [
     "best", "#1", "number one", "world's best",  # absolute superlatives
     "guaranteed", "100% satisfaction",  # guarantees
     "cures", "heals", "clinically proven", "treats",  # medical claims
+    "cure", "remedy", "immune support", "immunity", "fda approved",
 ]}
 
 

@@ -125,7 +125,7 @@ class Grounding:
                                         f"'{term}' is not among the product's facts",
                                         match.group(0) if match else term))
         own = " ".join([facts.title, facts.description, *facts.fact_values()])
-        own = re.sub(r"(?<=\D),|,(?=\D)", ", ", own)  # "Charger,10W": 10 is a number too
+        own = re.sub(r"(?<=\D),|,(?=\D)|(?<=[a-z])(?=\d)", ", ", own)  # "Charger,10W", "loop1"
         numbers = [n for m in _NUMBER.finditer(own)
                    if (n := _amount(m.group("amount"))) is not None]
         for m in _NUMBER.finditer(copy):
@@ -142,7 +142,8 @@ class Grounding:
                     facts.currency is None or facts.currency.upper() == currency)
                 what = f"price {m.group(0).strip()} is not the product's price"
             else:  # a percentage is never the price ("50%" off a €49.99 jacket)
-                held = numbers if unit == "%" or facts.price is None else [*numbers, facts.price]
+                measured = unit == "%" or re.match(r"\s?[^\W\d_]", copy[m.end():])  # "30W"
+                held = numbers if measured or facts.price is None else [*numbers, facts.price]
                 ok = any(_close(value, n) for n in held)
                 what = f"'{m.group(0).strip()}' is not a number in the product's facts"
             if not ok:

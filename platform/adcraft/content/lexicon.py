@@ -13,7 +13,7 @@ from __future__ import annotations
 CONNECTING = frozenset("""
 look looks style styles styling day days everyday time times moment way ways thing things
 piece pieces pick picks choice choices option options item items product products range
-model models rating support room
+model models rating support room note size
 collection addition essential essentials staple staples must must-have go-to favourite
 favorite favourites favorites fan fans lover lovers need needs want wants taste tastes
 wardrobe outfit outfits occasion occasions moment moments life lifestyle routine routines
@@ -61,4 +61,16 @@ CJK_CONNECTING = frozenset("""
 独具 匠心 别具 风情 品味 魅惑 动人 优美 俏丽 清新 知性 干练 帅气 个性化 休闲感
 时尚感 高级感 舒心 喜爱 青睐 首选 必备 单品 衣橱 可以 就是 而是 还有 以及 并且
 而且 特别 很是 十足 满足 喜欢
+一种 不仅 展现出 凸显出 衬托出 打造出 呈现出 呈现 加入 富有 有着 打破 拥有 运用 体现
+还是 瞬间 整个 作为 塑造 各种 更好 一个 出来 驾驭 作用 透露 起到 不同 一样 自己 更为
+此款 变得 极具 比较 恰到好处 形成 感受 微微 诠释 日常 散发出 散发 赋予 进行 这是 整件
+过于 部分 属于 装点 看上去 更能 一定 兼具 但是 形象 展示 呼应 一般 加以 容易 场合 添加
+宝贝 这个 看点 美好 一些 仿佛 每个 一份 之后 一股 注入 一面 平添 方式 无论是 成为 一眼
+显出 别样 在于 眼前一亮 一抹 时候 真的 这种 融合 加之 或者 一直 其中 使用 格外 更添 出彩
+满满的 处理 选用 体验 视觉效果 女人 女孩 女神 勾勒 比例 身形 身姿 气场 味道 范儿 风范
+腔调 有范 之余 配上 设有 兼顾 走动 行走 整一件 看起来 穿搭
+身材 曲线 腰部 颈部 腿部 肩部 手臂 脖颈 肌肤 锁骨 脸型 双腿 身体 后背 臀部 腰间 胸前
+身后 两侧 腰身 腰线
+精美 曼妙 温柔 温婉 典雅 雅致 低调 洋气 摩登 靓丽 素雅 淡雅 洒脱 潇洒 率性 不羁 张扬
+妩媚 名媛 自信 青春活力 活泼 与众不同 新颖 贴心 趣味 动感 前卫 良好 仙气 仙气十足
 """.split())

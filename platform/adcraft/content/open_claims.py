@@ -31,6 +31,15 @@ from adcraft.features.profiles import ShopperProfile
 from adcraft.settings import GateSettings
 
 CLAIM_POS = {"NOUN", "PROPN", "ADJ", "VERB", "ADV"}
+DIMENSIONS = {"thick", "tall", "long", "wide", "high", "deep", "heavy"}
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
 NAME_ENTITIES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT",
                  "WORK_OF_ART", "LAW", "LANGUAGE"}
 _CJK_RUN = re.compile(f"[{CJK}]")
@@ -133,9 +142,16 @@ class OpenClaims:
                            text, defect="unsupported_claim")
         if low in CONNECTING or lemma in CONNECTING or _held(held, doc, token):
             return None
-        if token.pos_ == "VERB" and word_zipf(low) >= self.settings.common_verb_zipf:
+        shouted = text.isupper() and len(text) >= 3  # "STANLEY": a brand, read as a verb
+        if token.pos_ == "VERB" and not shouted and word_zipf(
+                low) >= self.settings.common_verb_zipf:
             return None  # "holds", "protects": how copy says what the data states
-        if token.pos_ == "PROPN" and text[:1].isupper():
+        if low in DIMENSIONS and any(t.like_num and held.holds(t.text) or (
+                t.like_num and any(abs(float(n) - v) < 1e-9 for v in held.numbers
+                                   for n in [_number(t.text)] if n is not None))
+                for t in doc[max(0, token.i - 3):token.i]):
+            return None  # "5.5 mil thick", "34 inches tall": the data's measure
+        if (token.pos_ == "PROPN" or shouted) and text[:1].isupper():
             return Finding(self.name, "block", f"'{text}' is a name the product's data does "
                            "not hold", text, defect="wrong_brand_or_name")
         return Finding(self.name, "repair", f"'{text}' is not supported by the product's "

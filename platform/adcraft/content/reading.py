@@ -90,6 +90,22 @@ def amounts(text: str) -> list[float]:
     return out
 
 
+_SPELLINGS = [("our", "or"), ("ise", "ize"), ("isi", "izi"), ("yse", "yze"), ("tre", "ter"),
+              ("grey", "gray"), ("ll", "l"), ("ium", "um"), ("ogue", "og"), ("ence", "ense")]
+
+
+def other_spellings(word: str) -> set[str]:
+    """British and American spellings of `word` ("colours" -> "colors", "moisturiser"
+    -> "moisturizer", "grey" -> "gray", "jewellery" -> "jewelry")."""
+    out = set()
+    for british, american in _SPELLINGS:
+        for a, b in ((british, american), (american, british)):
+            if a in word:
+                out.add(word.replace(a, b))
+    out.discard(word)
+    return out
+
+
 NEGATORS = frozenset({"not", "no", "non", "without", "never", "nor"})
 NEGATION_REACH = 3  # words after "NOT for" / "Non-" that the negation covers
 _RAW_WORD = re.compile(r"[^\W_]+")
@@ -112,11 +128,15 @@ class ProductText:
     cased: frozenset[str] = frozenset()  # names written with inner capitals: "iPhone"
 
     def holds(self, word: str, lemma: str | None = None, exact: bool = False) -> bool:
-        """The data states `word` (as written, as its lemma, or, unless `exact`, as its
-        stem: names are exact, or "Helen" would pass for "Helene")."""
+        """The data states `word` (as written, as its lemma, in the other English
+        spelling, or, unless `exact`, as its stem: names are exact, or "Helen" would
+        pass for "Helene")."""
         low = word.lower()
-        return (low in self.words or (lemma or low).lower() in self.lemmas
-                or (not exact and stem(low) in self.stems))
+        if low in self.words or (lemma or low).lower() in self.lemmas or (
+                not exact and stem(low) in self.stems):
+            return True
+        return not exact and any(v in self.words or stem(v) in self.stems
+                                 for v in other_spellings(low))
 
     def miscased(self, word: str) -> bool:
         """`word` is a name the data writes with inner capitals ("iPhone", "PlayStation"),
@@ -146,9 +166,10 @@ def _negated(text: str) -> tuple[set[str], set[str]]:
     denied, said = set(), set()
     for clause in re.split(r"[.,;:|!?()\n]", text.lower()):
         reach = 0
-        for word in _RAW_WORD.findall(clause):
-            if word in NEGATORS:
-                reach = NEGATION_REACH
+        for m in _RAW_WORD.finditer(clause):
+            word = m.group(0)
+            if word in NEGATORS:  # "non-slip bath pillow": the hyphen binds one word
+                reach = 1 if clause[m.end():m.end() + 1] == "-" else NEGATION_REACH
                 continue
             if not reach or len(word) > 3:  # "NOT for Climbing": 'climbing', not 'for'
                 (denied if reach else said).add(word)

@@ -8,6 +8,7 @@ import re
 
 from adcraft.content.claims import CJK
 from adcraft.content.guardrails import Finding
+from adcraft.content.names import cut_name, repeated_keyword
 from adcraft.content.reading import (
     CJK_LOCALES,
     detect_language,
@@ -23,9 +24,14 @@ from adcraft.settings import GateSettings
 _CJK_RUN = re.compile(f"[{CJK}]")
 # "closure1 main", "E27Switch", "side,mounted", "Is?:Organic": a catalogue's glued text
 _RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|[?!][:A-Za-z]"
-                           r"|[a-z]{2}\.[A-Z][a-z]|&nbsp;|\bnbsp;|&amp;")
+                           r"|[a-z]{2}\.[A-Z][a-z]|&nbsp;|\bnbsp;|&amp;"
+                           # "FASHION- SIGNARATURE BRAND CARRIER": shouted scraping debris
+                           r"|\b[A-Z]{3,}-?(?: [A-Z]{3,}-?){3,}\b")
+# "4 table mats Shape: Rectangle Colour: Pink": fields' labels in the text, twice or more
+_FIELD_LABEL = re.compile(r"\b[a-z]+ (?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+: [A-Z0-9]")
 RUN_ON_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ"}  # "beads Secured with"
-_BARE_UNIT = re.compile(r"(?<![\d.,\s])\s+(ml|g|kg|mg|cm|mm|l|oz|mAh|W|GB|TB)\b(?!-)")
+_BARE_UNIT = re.compile(  # not "1 fl oz"
+    r"(?<![\d.,\s])(?<!\bfl)(?<!\bfl\.)\s+(ml|g|kg|mg|cm|mm|l|oz|mAh|W|GB|TB)\b(?!-)")
 BREAKING_WORDS = {"a", "an", "the", "with", "of", "and", "or", "from", "in", "to"}
 CUT_WORDS = {"a", "an", "the", "of"}  # "Set of for 499 INR": cut short
 NAME_END_POS = {"ADJ", "ADP", "DET", "CCONJ", "SCONJ", "PART"}
@@ -73,7 +79,8 @@ class WellFormed:
                                    word, defect="incoherent"))
         out += self._fragments(text, facts.title) + self._bare_facts(text, facts)
         out += self._names(text, facts)
-        doubled = re.search(r"\b([\w-]{3,})\s+(?:and|or|&)\s+\1\b", text, re.IGNORECASE)
+        doubled = re.search(r"\b([\w-]{3,})\s+(?:and|or|&)\s+\1\b(?!\s+[A-Z0-9])", text,
+                            re.IGNORECASE)  # not "Wii and Wii U"
         if doubled:
             out.append(Finding(self.name, "block", "a word joined to itself", doubled.group(0),
                                defect="incoherent"))
@@ -112,6 +119,8 @@ class WellFormed:
         if quotes.count('"') % 2 or text.count("(") > text.count(")") or text.count(
                 "“") > text.count("”"):
             return True
+        if re.search(r"\b(?:and|or) (?:up|above|over|more)\W*$", text):
+            return False  # "for ages 18 months and up."
         last = [t for t in parse(text) if not t.is_punct]
         return bool(last) and (last[-1].lower_ in {"a", "an", "the"}
                                or last[-1].pos_ in {"ADP", "CCONJ", "SCONJ", "AUX", "PART"})
@@ -122,19 +131,31 @@ class WellFormed:
         people drop words of titles, so it is not here.)"""
         out = []
         for m in _BARE_UNIT.finditer(text):
+            if m.group(1) == (facts.brand or "").strip():
+                continue  # the brand "W", not watts
             out.append(Finding(self.name, "block", f"'{m.group(1)}' without its number",
                                m.group(0).strip(), defect="incoherent"))
-        cut = self._cut_title(text, facts.title)
+        cut = self._cut_title(text, facts)
+        stuffed = repeated_keyword(text, facts)
+        if stuffed:
+            out.append(Finding(self.name, "block", f"'{stuffed}' is said twice: the title's "
+                               "search keywords, not a name", stuffed, defect="incoherent"))
+        piece = None if cut else cut_name(text, facts)
+        if piece:
+            out.append(Finding(self.name, "block", f"'{piece}' names a piece of the product's "
+                               "title, not the product", piece, defect="incoherent"))
         if cut:
             out.append(Finding(self.name, "block", f"the product's name is cut short: '{cut}'",
                                cut, defect="incoherent"))
         return out
 
     @staticmethod
-    def _cut_title(text: str, title: str) -> str | None:
+    def _cut_title(text: str, facts: ProductFacts) -> str | None:
         """The title's opening words in the copy, stopped on a word that cannot end a
-        name ("Natilene Girls Red Solid", "Women Set of") where the title goes on."""
-        words = title.split()
+        name ("Natilene Girls Red Solid", "Women Set of", "Phone Case Compatible") or on
+        a fact's value ("Sonata Sleek Men Grey") where the title goes on."""
+        words = facts.title.split()
+        values = {v.lower() for v in facts.fact_values()}
         low = text.lower()
         for n in range(len(words) - 1, 2, -1):
             if re.search(r"[,|;:)]$", words[n - 1]) or re.match(r"[(|\[-]", words[n]):
@@ -146,8 +167,10 @@ class WellFormed:
             # where a template puts a name: before a price, a stop, or the end
             if not re.match(r"\s+for\s+\S*\d|\s*[.,:!]|\s*$", low[at + len(prefix):]):
                 continue
-            last = [t for t in parse(text[:at + len(prefix)]) if not t.is_punct]
-            return prefix if last and last[-1].pos_ in NAME_END_POS else None
+            # in lower case, since a title's capitals read as names ("Case Compatible")
+            last = [t for t in parse(prefix.lower()) if not t.is_punct]
+            stops = words[n - 1].strip(",.:;").lower() in values  # "... Men Grey"
+            return prefix if last and (last[-1].pos_ in NAME_END_POS or stops) else None
         return None
 
     def _bare_facts(self, text: str, facts: ProductFacts) -> list[Finding]:
@@ -177,6 +200,10 @@ class WellFormed:
             if token.text == ":" and after.pos_ in {"ADP", "CCONJ"}:
                 out.append(Finding(self.name, "block", "a phrase starts mid-sentence",
                                    f": {after.text}", defect="incoherent"))
+        labels = _FIELD_LABEL.findall(text)
+        if len(labels) >= 2:
+            out.append(Finding(self.name, "block", "a list of fields, not sentences",
+                               labels[0], defect="incoherent"))
         for m in _RUN_TOGETHER.finditer(text):
             out.append(Finding(self.name, "block", "words or sentences run together",
                                m.group(0), defect="incoherent"))

@@ -113,3 +113,19 @@ def test_the_locale_decides_the_language(gate):
 def test_copy_that_stops_mid_sentence_is_incoherent(gate):
     verdict = gate.judge("Campus Maxico running shoes with a mesh upper and a", SHOES)
     assert not verdict.ok and "incoherent" in {defect_of(f) for f in verdict.findings}
+
+
+def test_a_brand_in_capitals_a_unit_and_a_spelling_are_read_as_a_person_would(gate):
+    vac = ProductFacts(product_id="vac", title="CRAFTSMAN CMXEVBE17250 2.5 Gallon 1.75 Peak HP "
+                       "Wet/Dry Vac, Portable Shop Vacuum with Attachments", price=29.98)
+    verdict = gate.judge("STANLEY 2.5 gallon wet/dry vac with 1.75 peak HP.", vac)
+    assert not verdict.ok and "wrong_brand_or_name" in {defect_of(f) for f in verdict.findings}
+    bank = ProductFacts(product_id="b", title="ENEGON 10000mAh Power Bank Fast Charging (PD "
+                        "20W Max)", price=29.98, currency="USD")
+    assert gate.judge("ENEGON 10000mAh power bank with PD 20W max charging.", bank).ok
+    # 30 is within 1% of the price, but "30W" is a power, not a price
+    assert not gate.judge("ENEGON 10000mAh power bank with PD 30W max charging.", bank).ok
+    pots = ProductFacts(product_id="p", title="18 Pieces Square Plastic Flower Pots Multi-Color "
+                        "with Trays, Non-Slip Base")
+    assert gate.judge("18 square plastic flower pots in multi-colours, with trays.", pots).ok
+    assert gate.judge("18 square plastic flower pots with trays and a non-slip base.", pots).ok
