@@ -43,6 +43,7 @@ from adcraft.report import (
 )
 from adcraft.retrieval.index import latest_index_run
 from adcraft.settings import Settings, get_settings
+from adcraft.specs import CONVERSION, GENERATOR
 from pipelines import (
     build_features,
     build_index,
@@ -55,8 +56,6 @@ from pipelines import (
 from pipelines._common import start_job
 
 log = logging.getLogger("pipelines.demo")
-CONVERSION = "adcraft-conversion"
-GENERATOR = "adcraft-generator"
 
 
 @dataclass

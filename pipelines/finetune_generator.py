@@ -50,12 +50,12 @@ from adcraft.models.generator_pyfunc import ARTIFACT, MODEL_CODE, native_generat
 from adcraft.promotion import CHAMPION_VERSION_TAG, GATES
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.settings import Settings, get_settings
+from adcraft.specs import CONVERSION, GENERATOR, MODELS
 from pipelines._common import run_recipe, start_job
 
 log = logging.getLogger("pipelines.finetune_generator")
 
-MODEL_NAME = "adcraft-generator"
-CONVERSION = "adcraft-conversion"
+MODEL_NAME = GENERATOR
 HELD_OUT = 0.2  # share of shoppers and of products kept out of training
 GATE = GATES[MODEL_NAME]  # one place for the gate: adcraft.promotion
 
@@ -206,7 +206,7 @@ class FinetuneGeneratorRecipe:
             self.registry.log_json(self.shown, "evaluation/shown_copy.json")
             info = mlflow.pyfunc.log_model(
                 name="model", python_model=MODEL_CODE, artifacts={ARTIFACT: str(self.out_dir)},
-                pip_requirements=["torch==2.13.0", "transformers==5.23.0"])
+                pip_requirements=list(MODELS[GENERATOR].pip_requirements))
             version = self.registry.register(info.model_uri, a.model_name,
                                              f"fine-tuned from {self.base_dir.name}")
             self.registry.set_alias(a.model_name, CHALLENGER, version)

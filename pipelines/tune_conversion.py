@@ -35,12 +35,13 @@ from adcraft.models.tuning import run_search, search_data
 from adcraft.promotion import CHAMPION_VERSION_TAG, GATES
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.settings import get_settings
+from adcraft.specs import CONVERSION, MODELS
 from pipelines import ingest
 from pipelines._common import run_recipe, start_job
 
 log = logging.getLogger("pipelines.tune_conversion")
 
-GATE = GATES["adcraft-conversion"]  # one place for the gate: adcraft.promotion
+GATE = GATES[CONVERSION]  # one place for the gate: adcraft.promotion
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -67,7 +68,7 @@ class TuneConversionRecipe:
         self.args = args
         self.settings = get_settings()
         self.name = args.model_name or "-".join(
-            ["adcraft-conversion"]
+            [CONVERSION]
             + ([args.dataset] if args.dataset != "synthetic" else [])
             + ([args.campaign] if args.campaign else []))
         self.registry = Registry(self.settings)
@@ -151,7 +152,7 @@ class TuneConversionRecipe:
                     name="model", python_model=MODEL_CODE,
                     artifacts={"model": str(self.model.save(f"{tmp}/conversion"))},
                     input_example=pyfunc_input(test.head(5), self.data.spec),
-                    pip_requirements=["xgboost==3.2.0", "polars==2.1.0", "scikit-learn"])
+                    pip_requirements=list(MODELS[CONVERSION].pip_requirements))
             version = self.registry.register(info.model_uri, self.name,
                                              f"dataset={a.dataset} campaign={a.campaign}")
             self.registry.set_alias(self.name, CHALLENGER, version)

@@ -27,20 +27,13 @@ from pydantic import BaseModel, computed_field
 
 from adcraft.eval.gate import Criterion, GateDecision, GateRule, decide
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
+from adcraft.specs import MODELS, family_of
 
 log = logging.getLogger(__name__)
 
-# One gate per model family; a suffixed name (adcraft-conversion-obd-men) uses its family's.
-GATES: dict[str, GateRule] = {
-    "adcraft-conversion": GateRule(
-        must_improve=[Criterion(metric="auc")],
-        must_not_worsen=[Criterion(metric="log_loss", higher_is_better=False, margin=0.005)],
-    ),
-    "adcraft-generator": GateRule(
-        must_improve=[Criterion(metric="raw_grounding_rate"), Criterion(metric="predicted_ctr")],
-        must_not_worsen=[Criterion(metric="distinct_2", margin=0.1)],
-    ),
-}
+# One gate per model family (the table in `adcraft.specs`); a suffixed name
+# (adcraft-conversion-obd-men) uses its family's.
+GATES: dict[str, GateRule] = {n: s.gate for n, s in MODELS.items() if s.gate is not None}
 # The pipelines tag their run with the champion version they scored on the same test data.
 CHAMPION_VERSION_TAG = "gate.champion_version"
 DECISION_FILE = "gate_decision.json"
@@ -95,12 +88,11 @@ class Promotion(BaseModel):
 
 def gate_for(model: str) -> GateRule:
     """The gate of `model`, or of its family for a suffixed name."""
-    family = max((k for k in GATES if model == k or model.startswith(k + "-")),
-                 key=len, default=None)
-    if family is None:
+    spec = family_of(model)
+    if spec is None or spec.gate is None:
         raise PromotionError(f"unknown model {model!r}: gates exist for {', '.join(GATES)} "
                              "(and their suffixed names, e.g. adcraft-conversion-obd-men)")
-    return GATES[family]
+    return spec.gate
 
 
 def compare(registry: Registry, model: str, version: int | None = None,

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adcraft.specs import CONVERSION, EMBEDDER, GENERATOR
+
 
 class ShopSettings(BaseModel):
     """Size of the embedded synthetic shop that `make demo` builds."""
@@ -104,9 +106,9 @@ class ServingSettings(BaseModel):
     replica_threads: int | None = Field(None, ge=1, description=(
         "OpenMP threads (torch, XGBoost) of each model replica; None: as Ray sets them, "
         "one per whole CPU the replica reserves (a 0.25-CPU replica gets one)"))
-    conversion_model: str = "adcraft-conversion"
-    generator_model: str = "adcraft-generator"
-    embedder_model: str = "adcraft-embedder"
+    conversion_model: str = CONVERSION
+    generator_model: str = GENERATOR
+    embedder_model: str = EMBEDDER
     alias: str = Field("champion", description="registry alias every model loads by")
     follow_alias_s: float = Field(30.0, ge=0, description="every replica checks this often "
                                   "which version its alias names, and loads it; 0: never")

@@ -12,8 +12,9 @@ from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.report import CONVERSION_SCORES, GENERATOR_SCORES
 from adcraft.retrieval.index import latest_index_run
 from adcraft.settings import Settings
+from adcraft.specs import CONVERSION, GENERATOR
 
-SCORES = {"adcraft-conversion": CONVERSION_SCORES, "adcraft-generator": GENERATOR_SCORES}
+SCORES = {CONVERSION: CONVERSION_SCORES, GENERATOR: GENERATOR_SCORES}
 
 
 def datasets(settings: Settings, registry: Registry) -> str:

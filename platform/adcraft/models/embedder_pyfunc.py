@@ -19,11 +19,12 @@ import pandas as pd
 from mlflow.exceptions import MlflowException
 
 from adcraft.registry import CHAMPION, Registry
+from adcraft.specs import EMBEDDER, MODELS
 
 log = logging.getLogger(__name__)
 MODEL_CODE = str(Path(__file__).with_name("embedder_model_code.py"))
 ARTIFACT = "embedder"
-EMBEDDER_MODEL = "adcraft-embedder"
+EMBEDDER_MODEL = EMBEDDER
 DIGEST_TAG = "content_sha256"
 
 
@@ -72,7 +73,7 @@ def register_embedder(registry: Registry, folder: str | Path, name: str = EMBEDD
         info = mlflow.pyfunc.log_model(
             name="embedder", python_model=MODEL_CODE, artifacts={ARTIFACT: str(folder)},
             input_example=pd.DataFrame({"text": ["warm wool socks"]}),
-            pip_requirements=["torch==2.13.0", "sentence-transformers"])
+            pip_requirements=list(MODELS[EMBEDDER].pip_requirements))
         version = registry.register(info.model_uri, name, f"sentence-transformers folder "
                                                           f"{Path(folder).name}")
         registry.client.set_model_version_tag(name, str(version), DIGEST_TAG, digest)

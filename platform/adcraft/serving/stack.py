@@ -27,6 +27,7 @@ from adcraft.registry import CHAMPION, Registry, local_store_uri, tracking_uri
 from adcraft.retrieval import EmbeddingConfig, ProductIndex, embed_products, load_embedder
 from adcraft.retrieval.index import latest_index_run, log_index
 from adcraft.settings import Settings, ShopSettings
+from adcraft.specs import CONVERSION, GENERATOR, MODELS, family_of
 
 log = logging.getLogger(__name__)
 SMALL_SHOP = ShopSettings(n_products=200, n_shoppers=300, n_events=20_000, n_impressions=6_000)
@@ -63,11 +64,10 @@ def missing_models(settings: Settings) -> list[str]:
     if latest_index_run(registry, s.dataset) is None:
         missing.append(f"the product index of {s.dataset!r} "
                        f"(python -m pipelines.build_index {s.dataset})")
-    for name, job in ((s.embedder_model, "pipelines.build_index"),
-                      (s.conversion_model, "pipelines.tune_conversion"),
-                      (s.generator_model, "pipelines.finetune_generator")):
+    for name in (s.embedder_model, s.conversion_model, s.generator_model):
         if registry.alias_version(name, s.alias) is None:
-            missing.append(f"{name}@{s.alias} (python -m {job})")
+            spec = family_of(name)
+            missing.append(f"{name}@{s.alias} (python -m {spec.recipe if spec else '?'})")
     return missing
 
 
@@ -83,7 +83,7 @@ def register_conversion(settings: Settings, tables: dict, rounds: int = 40) -> i
             name="model", python_model=CONVERSION_CODE,
             artifacts={"model": str(model.save(f"{tmp}/conversion"))},
             input_example=pyfunc_input(s["test"].head(5), data.spec),
-            pip_requirements=["xgboost==3.2.0", "polars==2.1.0", "scikit-learn"])
+            pip_requirements=list(MODELS[CONVERSION].pip_requirements))
         version = registry.register(info.model_uri, settings.serving.conversion_model)
     registry.set_alias(settings.serving.conversion_model, CHAMPION, version)
     return version
@@ -96,7 +96,7 @@ def register_generator(settings: Settings, model_dir: str | Path) -> int:
     with registry.run("stack-generator"):
         info = mlflow.pyfunc.log_model(
             name="model", python_model=GENERATOR_CODE, artifacts={ARTIFACT: str(model_dir)},
-            pip_requirements=["torch==2.13.0", "transformers==5.23.0"])
+            pip_requirements=list(MODELS[GENERATOR].pip_requirements))
         version = registry.register(info.model_uri, settings.serving.generator_model,
                                     f"registered from {Path(model_dir).name}")
     registry.set_alias(settings.serving.generator_model, CHAMPION, version)
