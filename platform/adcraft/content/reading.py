@@ -180,11 +180,18 @@ def _negated(text: str) -> tuple[set[str], set[str]]:
 _ACCESSORY = re.compile(r"\b(?:with|without|plus|includes?|including)\s+([^|,(;]+)", re.I)
 
 
+def title_phrase(title: str) -> str:
+    """The title up to its first break, or where it says what the product comes with or
+    is for ("Waterpik Aquarius Water Flosser Professional" of "... Professional For
+    Teeth, Gums")."""
+    return _TITLE_BREAK.split(title, maxsplit=1)[0].strip()
+
+
 def title_head(title: str) -> str:
     """The title up to its first break ("Redmi 9A" of "Redmi 9A (Sea Blue) | ...",
     "... Mixer Grinder" of "... Mixer Grinder with 4 Jars"), less the words of what it
     comes with anywhere in the title ("Tool Pouch" of "... Tool Kit with Tool Pouch")."""
-    head = _TITLE_BREAK.split(title, maxsplit=1)[0].strip()
+    head = title_phrase(title)
     extras = {w.lower() for m in _ACCESSORY.finditer(title) for w in _RAW_WORD.findall(m[1])}
     kept = [w for w in head.split() if w.lower() not in extras]
     return " ".join(kept) or head

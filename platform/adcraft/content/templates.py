@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from adcraft.content.prompts import liked_in_product, price_text
+from adcraft.content.reading import title_phrase
 from adcraft.content.request import CopyKind, CopyRequest
 
 # {name}: the product's title (or its head when the title is long); {short}: what a
@@ -54,16 +55,21 @@ def _name(request: CopyRequest, limit: int) -> str:
 
 _TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s[-–]\s)")
 SHORT_NAME_CHARS = 40
+PHRASE_NAME_CHARS = 50  # a name that stops where the title says what it is for
 
 
 def _short(request: CopyRequest) -> str:
     """What a shopper would call it: the title up to its first break ("Redmi 9A" of
-    "Redmi 9A (Sea Blue, 2GB RAM) | ..."), else the brand and the head's last word, its
-    type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
+    "Redmi 9A (Sea Blue, 2GB RAM) | ..."), or up to what it comes with or is for
+    ("Waterpik Aquarius Water Flosser Professional"), else the brand and the head's last
+    word, its type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
     product = request.product
     head = _TITLE_BREAK.split(product.title, maxsplit=1)[0].strip()
     if head and len(head) <= SHORT_NAME_CHARS:
         return head
+    phrase = title_phrase(product.title)  # up to "with", "for": "Waterpik ... Flosser"
+    if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2:
+        return phrase
     words = head.split()
     brand = product.brand or ""
     if brand and words and head.lower().startswith(brand.lower()) and re.fullmatch(

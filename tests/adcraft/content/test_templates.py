@@ -46,3 +46,29 @@ def test_every_product_of_a_shop_gets_template_copy_that_passes_the_gate(small_s
             texts = template_variants(request)
             gate = CopyGate.for_request(request)
             assert texts and all(gate.judge(t, product).ok for t in texts), (kind, texts)
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("Waterpik Aquarius Water Flosser Professional For Teeth, Gums, Braces, Dental Care, "
+     "Electric Power With 10 Settings", "Waterpik Aquarius Water Flosser Professional"),
+    ("Engineering Stem DIY Car Assembly Gift Toy for Boys Kids & Adults - 4WD Electric "
+     "Mechanical Kit", "Engineering Stem DIY Car Assembly Gift Toy"),
+])
+def test_a_brandless_long_title_is_named_up_to_what_it_is_for(title, name):
+    product = ProductFacts(product_id="a", title=title, price=39.99, currency="USD")
+    request = CopyRequest(profile=ShopperProfile.cold("s"), product=product)
+    texts = template_variants(request)
+    gate = CopyGate.for_request(request)
+    assert texts and all(name in t and gate.judge(t, product).ok for t in texts), texts
+
+
+def test_a_name_is_never_pieced_together_from_words_far_apart():
+    product = ProductFacts(product_id="s", title="Synergy Digital USB Cable Compatible with "
+                           "Canon PowerShot ELPH 150 IS Digital Camera USB Cable", price=9.99)
+    request = CopyRequest(profile=ShopperProfile.cold("s"), product=product)
+    gate = CopyGate.for_request(request)
+    texts = template_variants(request)
+    assert not [t for t in texts if "Synergy Compatible" in t]
+    # "Synergy Digital USB Cable Compatible" is cut: the gate lets none of it through
+    assert not [t for t in texts if "Cable Compatible" in t and gate.judge(t, product).ok
+                and "Canon" not in t]
