@@ -24,6 +24,7 @@ CONNECTORS = frozenset({"de", "du", "des", "la", "le", "of", "&", "and", "di", "
 # title words that end a phrase of it ("... Jeans with Belt", "Shoes for Men")
 PHRASE_BREAKS = frozenset({"with", "for", "and", "&", "-", "–", "|", "in", "by", "+"})
 COINED_ZIPF = 3.0  # rarer than this: a coined model name ("Maxico"), not a description
+MISSPELT_ZIPF = 1.0  # a word rarer than this, one letter from a common word, is a typo
 _EDGE = ",.:;!?\"'()[]“”‘’"
 
 
@@ -44,10 +45,12 @@ def _is_code(word: str) -> bool:
 
 def _after_brand(text: str, brand: str):
     """The copy's words after each mention of the brand (possessive dropped)."""
-    for m in re.finditer(re.escape(brand) + r"(?:['’]s)?(?=[\s,.:;!?]|$)", text, re.IGNORECASE):
+    mentions = re.finditer(re.escape(brand) + r"(?:['’]s)?(?=[\s,.:;!?]|$)", text,
+                           re.IGNORECASE)
+    for n, m in enumerate(mentions):
         if text[m.end():m.end() + 1] in {",", ".", ":", ";", "!", "?"}:
             continue  # the brand ends a phrase: nothing of a name follows it
-        yield text[m.end():].split()[:12]
+        yield n == 0, text[m.end():].split()[:12]
 
 
 def cut_name(text: str, product: ProductFacts) -> str | None:
@@ -66,15 +69,18 @@ def cut_name(text: str, product: ProductFacts) -> str | None:
     start = size if [w.lower() for w in low_title[:size]] == [
         _word(w).lower() for w in brand.split()] else None
     values = {v.lower() for v in product.fact_values()}
-    for words in _after_brand(text, brand):
-        found = _cut_after(words, title, low_title, head_last, start, values)
+    extra = re.search(r"\s(?:with|plus|including|includes)\s", product.title, re.IGNORECASE)
+    head_end = len(product.title[:extra.start()].split()) - 1 if extra else None  # "... Kurta"
+    for first, words in _after_brand(text, brand):  # a later mention may name a part
+        found = _cut_after(words, title, low_title, head_last, start, values,
+                           head_end if first else None)
         if found:
             return f"{brand} {found}".strip()
     return None
 
 
 def _cut_after(words: list[str], title: list[str], low_title: list[str], head_last: str,
-               start: int | None, values: set[str]) -> str | None:
+               start: int | None, values: set[str], head_end: int | None = None) -> str | None:
     """The cut name among `words` (the copy after the brand), or None. A run of the
     title as written from its start is how people shorten a long title ("Educational
     Insights ... Space Station" of "... Space Station Toy"); a cut is a run that skips
@@ -104,6 +110,9 @@ def _cut_after(words: list[str], title: list[str], low_title: list[str], head_la
     if not run:
         return None
     i, last, j = run[-1]
+    coded = any(c.isdigit() for c in last) or any(c.isupper() for c in last[1:])  # "ME-709"
+    if head_end is not None and not coded and all(at > head_end for _, _, at in run):
+        return " ".join(w for _, w, _ in run)  # "Biba Churidar Dupatta": what it comes with
     if _is_code(last) or last.lower() == head_last or j + 1 >= len(title):
         return None
     if title[j] != title[j].rstrip(",:;|") or low_title[j + 1] in PHRASE_BREAKS \
@@ -138,4 +147,29 @@ def repeated_keyword(text: str, product: ProductFacts, min_run: int = 5) -> str 
                     product.brand or "").split()}:
                 return word
             seen.add(stem(word))
+    return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter dropped, added, changed or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def misspelt(word: str, held) -> str | None:
+    """The common word of the product's own text that `word`, found in no word list, is
+    one letter away from ("paded" of a "Padded Jacket"), else None. A catalogue's typo
+    copied into copy is still a typo; a coined name ("Maxico") is near no such word."""
+    low = word.lower()
+    if word_zipf(low) >= MISSPELT_ZIPF or any(c.isdigit() for c in low):
+        return None
+    for known in held.words:
+        if known.isalpha() and _one_edit(low, known) and word_zipf(known) >= COINED_ZIPF:
+            return known
     return None

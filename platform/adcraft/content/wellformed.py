@@ -8,7 +8,7 @@ import re
 
 from adcraft.content.claims import CJK
 from adcraft.content.guardrails import Finding
-from adcraft.content.names import cut_name, repeated_keyword
+from adcraft.content.names import cut_name, misspelt, repeated_keyword
 from adcraft.content.reading import (
     CJK_LOCALES,
     detect_language,
@@ -72,6 +72,11 @@ class WellFormed:
             return out
         held = product_text(facts)
         for word in dict.fromkeys(words):
+            near = misspelt(word, held) if len(word) >= 4 else None
+            if near:
+                out.append(Finding(self.name, "block", f"'{word}' is misspelt: the product's "
+                                   f"data writes '{near}'", word, defect="incoherent"))
+                continue
             if len(word) < 3 or held.holds(word):
                 continue
             if word_zipf(word.lower(), want) < self.settings.min_word_zipf:
@@ -79,7 +84,7 @@ class WellFormed:
                                    word, defect="incoherent"))
         out += self._fragments(text, facts.title) + self._bare_facts(text, facts)
         out += self._names(text, facts)
-        doubled = re.search(r"\b([\w-]{3,})\s+(?:and|or|&)\s+\1\b(?!\s+[A-Z0-9])", text,
+        doubled = re.search(r"\b([\w-]{3,})\s+(?:and|or|&)\s+\1\b(?!\s+[A-Z0-9]{1,2}\b)", text,
                             re.IGNORECASE)  # not "Wii and Wii U"
         if doubled:
             out.append(Finding(self.name, "block", "a word joined to itself", doubled.group(0),
@@ -169,7 +174,9 @@ class WellFormed:
                 continue
             # in lower case, since a title's capitals read as names ("Case Compatible")
             last = [t for t in parse(prefix.lower()) if not t.is_punct]
-            stops = words[n - 1].strip(",.:;").lower() in values  # "... Men Grey"
+            end = words[n - 1].strip(",.:;")
+            # "... Men Grey": a fact's value; "Logitech G G703 6-Button": a modifier
+            stops = end.lower() in values or re.fullmatch(r"\d+(?:\.\d+)?-[^\W\d_]+", end)
             return prefix if last and (last[-1].pos_ in NAME_END_POS or stops) else None
         return None
 

@@ -65,3 +65,25 @@ def test_a_pasted_keyword_title_is_blocked_and_a_cut_title_too():
     assert repeated_keyword("Revlon tweezers in stainless steel.", TWEEZER) is None
     verdict = CopyGate(locale="en-US").judge("Meet TENOC Phone Case Compatible for $3.99.", CASE)
     assert not verdict.ok and "cut short" in " ".join(f.message for f in verdict.findings)
+
+
+KURTA = ProductFacts(
+    product_id="biba", title="Biba Women Beige & Navy Blue Printed Kurta with Churidar & "
+    "Dupatta", brand="Biba", price=1999.0, currency="INR", facts={"gender": ["Women"]})
+JACKET = ProductFacts(
+    product_id="parx", title="Parx Men Black Solid Padded Jacket", brand="Parx", price=2999.0,
+    currency="INR", description="Black solid paded jacket, has a mock collar, 2 pockets")
+BIKE = ProductFacts(product_id="marcy", title="Marcy Recumbent Exercise Bike with Resistance "
+                    "ME-709", price=179.05, currency="USD")
+
+
+def test_a_name_of_what_the_product_comes_with_or_a_typo_the_catalogue_made_is_blocked():
+    gate = CopyGate(locale="en-IN")
+    assert cut_name("Biba Churidar Dupatta for 1999.00 INR, now in store.", KURTA)
+    assert not gate.judge("Biba Churidar Dupatta for 1999.00 INR, now in store.", KURTA).ok
+    assert gate.judge("Biba Printed Kurta with Churidar & Dupatta.", KURTA).ok
+    verdict = gate.judge("Black solid paded jacket, has a mock collar and 2 pockets", JACKET)
+    assert not verdict.ok and any("padded" in f.message for f in verdict.findings)
+    assert gate.judge("Black solid padded jacket, has a mock collar and 2 pockets", JACKET).ok
+    assert CopyGate(locale="en-US").judge("The Marcy ME-709 recumbent exercise bike, $179.05",
+                                          BIKE).ok
