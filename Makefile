@@ -39,6 +39,9 @@ bench: setup  ## benchmarks: ratios measured side by side, printed
 	$(PY) -m bench.features_polars_vs_pandas
 	$(PY) -m bench.tune_asha_vs_grid
 	$(PY) -m bench.serve_latency
+	command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
+	$(PY) -m bench.load
+	$(PY) -m bench.copy_gate
 
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check platform adcraft_cli pipelines serve_apps tests bench

@@ -1,0 +1,180 @@
+"""Serving under load, on loopback, bounded (fixed duration, stops by itself):
+
+  L1  capacity: `wrk` (one C thread, closed loop) against POST /v1/recommendations
+      (ranking only, k=10, with_copy false) on the adcraft application, and in the same
+      run against a no-op Serve graph of the same shape (Ingress -> Ranker ->
+      ConversionModel, each answering constants) as the ceiling; prints achieved
+      requests/s, p50/p99 and answers by status (goal: adcraft >= 0.8x the no-op's,
+      p99 <= 250 ms, no errors)
+  L2  overload: 4x the connections against adcraft: the share answered 503 (back-pressure,
+      `Retry-After`), p50/p99 of all answers and time-outs (goal: none)
+
+    python -m bench.load                          # 1,000 products, 10 s a phase
+    python -m bench.load --seconds 20 --connections 16
+
+`wrk` comes from Debian (`apt-get install wrk`; `make bench` installs it). The stack
+(synthetic shop of --products products, index, conversion model, generator) is built
+under --home, or reused when it is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from adcraft.serving.shop import Shop
+from adcraft.serving.stack import build_stack, stack_settings
+from adcraft.settings import Settings, ShopSettings
+
+LUA = """
+local shoppers = {%(shoppers)s}
+local i = 0
+statuses = {}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+request = function()
+  i = i + 1
+  local body = '{"shopper_id": "' .. shoppers[(i %% #shoppers) + 1] ..
+               '", "k": 10, "with_copy": false}'
+  return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json"}, body)
+end
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("statuses")) do io.write(string.format("STATUS %%s %%d\\n", k, v)) end
+  end
+  io.write(string.format("RESULT %%d %%f %%f %%f %%d\\n", summary.requests,
+    summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
+    summary.errors.timeout + summary.errors.connect + summary.errors.read))
+end
+"""
+
+
+def noop_graph():
+    """Ingress -> Ranker -> ConversionModel answering constants, with the adcraft
+    application's own replica options (serve_apps/config.yaml): its ceiling."""
+    from fastapi import FastAPI
+    from ray import serve
+
+    from serve_apps.app import deployment_options
+
+    options = deployment_options()
+    api = FastAPI()
+
+    @serve.deployment(name="NoopRanker")
+    class NoopRanker:
+        async def rank(self, k: int) -> list[str]:
+            return [f"p{i}" for i in range(k)]
+
+    @serve.deployment(name="NoopConversion")
+    class NoopConversion:
+        async def score(self, ids: list[str]) -> list[float]:
+            return [0.1] * len(ids)
+
+    @serve.deployment(name="NoopIngress")
+    @serve.ingress(api)
+    class NoopIngress:
+        def __init__(self, ranker, conversion):
+            self.ranker, self.conversion = ranker, conversion
+
+        @api.post("/v1/recommendations")
+        async def recommend(self, body: dict) -> dict:
+            ids = await self.ranker.rank.remote(int(body.get("k", 10)))
+            scores = await self.conversion.score.remote(ids)
+            return {"items": [{"product_id": i, "p_click": s} for i, s in zip(ids, scores)]}
+
+    keep = ("max_ongoing_requests", "max_queued_requests", "autoscaling_config",
+            "ray_actor_options")
+    pick = {name: {k: v for k, v in options[name].items() if k in keep}
+            for name in ("Ranker", "ConversionModel", "Ingress")}
+    return NoopIngress.options(**pick["Ingress"]).bind(
+        NoopRanker.options(**pick["Ranker"]).bind(),
+        NoopConversion.options(**pick["ConversionModel"]).bind())
+
+
+def run_wrk(url: str, path: str, shoppers: list[str], seconds: int, connections: int
+            ) -> dict:
+    """One bounded wrk run: requests, duration, p50/p99 (ms), socket errors, statuses."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(LUA % {"shoppers": ", ".join(json.dumps(s) for s in shoppers), "path": path})
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", f.name,
+             url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    n, duration, p50, p99, errors = re.search(r"RESULT (\S+) (\S+) (\S+) (\S+) (\S+)",
+                                              out).groups()
+    statuses = {int(s): int(c) for s, c in re.findall(r"STATUS (\d+) (\d+)", out)}
+    return {"requests": int(n), "rps": int(n) / float(duration), "p50": float(p50),
+            "p99": float(p99), "errors": int(errors), "statuses": statuses}
+
+
+def line(name: str, r: dict) -> str:
+    by_status = ", ".join(f"{s}: {c}" for s, c in sorted(r["statuses"].items()))
+    return (f"   {name:<26} {r['rps']:8.1f} req/s   p50 {r['p50']:7.1f} ms   p99 "
+            f"{r['p99']:7.1f} ms   socket errors {r['errors']}   by status {{{by_status}}}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--home", default=".adcraft/bench-load", help="the stack's home")
+    p.add_argument("--products", type=int, default=1_000, help="catalogue size")
+    p.add_argument("--seconds", type=int, default=10, help="duration of each phase")
+    p.add_argument("--connections", type=int, default=8, help="L1's open connections")
+    args = p.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench.load needs wrk: apt-get install -y wrk (make bench does)")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    logging.basicConfig(level=logging.WARNING)
+    shop = ShopSettings(n_products=args.products, n_shoppers=2 * args.products,
+                        n_events=100 * args.products, n_impressions=10 * args.products)
+    overrides = stack_settings(args.home, shop=shop.model_dump(),
+                               serving={"dev_mode": True})
+    settings = Settings(**overrides)
+    if not (settings.data_dir / "synthetic" / "features").is_dir():
+        print(f"building a stack of {args.products} products under {args.home} ...")
+        build_stack(settings, Settings().generator_model_dir.resolve())
+    from ray import serve
+
+    from serve_apps import local
+
+    url = local.start(overrides, port=local.free_port(), num_cpus=2)
+    try:
+        serve.run(noop_graph(), name="noop", route_prefix="/noop")
+        shoppers = Shop.load(settings).profiles["shopper_id"].head(200).to_list()
+        for path in ("/v1/recommendations", "/noop/v1/recommendations"):  # warm both
+            run_wrk(url, path, shoppers, 3, args.connections)
+        ours = run_wrk(url, "/v1/recommendations", shoppers, args.seconds, args.connections)
+        noop = run_wrk(url, "/noop/v1/recommendations", shoppers, args.seconds,
+                       args.connections)
+        print(f"L1 capacity: wrk -t1 -c{args.connections} -d{args.seconds}s, ranking only, "
+              f"k=10, {args.products} products, 2 CPUs")
+        print(line("no-op graph (ceiling)", noop))
+        print(line("adcraft", ours))
+        ok = ours["statuses"].get(200, 0) == ours["requests"] and not ours["errors"]
+        print(f"   adcraft / no-op: {ours['rps'] / noop['rps']:.2f}x (goal >= 0.8x), p99 "
+              f"{ours['p99']:.0f} ms (goal <= 250), {'no' if ok else 'SOME'} errors")
+        heavy = 4 * args.connections
+        over = run_wrk(url, "/v1/recommendations", shoppers, args.seconds, heavy)
+        shed = over["statuses"].get(503, 0) / max(over["requests"], 1)
+        print(f"L2 overload: wrk -t1 -c{heavy} -d{args.seconds}s against adcraft")
+        print(line("adcraft, 4x connections", over))
+        print(f"   shed with 503: {shed:.1%} of answers; time-outs and socket errors: "
+              f"{over['errors']} (goal: none); wrk reports latency of all answers together")
+    finally:
+        local.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
