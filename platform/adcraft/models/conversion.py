@@ -87,10 +87,13 @@ class TabularEncoder:
         return pl.DataFrame(columns).to_numpy().astype(np.float32) if columns else np.empty(
             (frame.height, 0), np.float32)
 
-    def dmatrix(self, frame: pl.DataFrame, label: str | None = None) -> xgb.DMatrix:
+    def dmatrix(self, frame: pl.DataFrame | np.ndarray, label: str | None = None
+                ) -> xgb.DMatrix:
+        """Rows (a frame, or a matrix `transform` made) as XGBoost's input."""
         y = None if label is None else frame.get_column(label).cast(pl.Float32).to_numpy()
+        matrix = frame if isinstance(frame, np.ndarray) else self.transform(frame)
         return xgb.DMatrix(
-            self.transform(frame), label=y, missing=np.nan,
+            matrix, label=y, missing=np.nan,
             feature_names=self.spec.columns,
             feature_types=["q"] * len(self.spec.numeric) + ["c"] * len(self.spec.categorical),
             enable_categorical=True,
@@ -173,7 +176,7 @@ class ConversionModel:
             self.boosters[label] = booster
         return self
 
-    def _raw(self, frame: pl.DataFrame, label: str) -> np.ndarray:
+    def _raw(self, frame: pl.DataFrame | np.ndarray, label: str) -> np.ndarray:
         booster = self.boosters[label]
         return booster.predict(self.encoder.dmatrix(frame),
                                iteration_range=(0, self.best_rounds[label]))
@@ -191,14 +194,19 @@ class ConversionModel:
 
     def predict(self, frame: pl.DataFrame, calibrated: bool = True) -> pl.DataFrame:
         """p_click (and p_convert where trained) for each row."""
+        return pl.DataFrame(self.predict_matrix(self.encoder.transform(frame), calibrated))
+
+    def predict_matrix(self, matrix: np.ndarray, calibrated: bool = True
+                       ) -> dict[str, np.ndarray]:
+        """`predict` of rows already encoded (`encoder.transform`): the serving path."""
         out = {}
         for label, name in OUTPUTS.items():
             if label in self.boosters:
-                p = self._raw(frame, label)
+                p = self._raw(matrix, label)
                 if calibrated and label in self.calibrators:
                     p = self.calibrators[label](p)
                 out[name] = p.astype(np.float64)
-        return pl.DataFrame(out)
+        return out
 
     def feature_importance(self, label: str = "clicked") -> dict[str, float]:
         """Total gain per feature, normalised to sum to 1."""
@@ -248,6 +256,16 @@ def predict_shown(model: ConversionModel, shoppers: list[str], products: list[st
     (shopper, product, copy) row in position 1, in the order given: the one way the
     serving ranker, predicted CTR and best-of-n score rows. The tables are those the
     model was trained with; a missing one leaves its features unknown, not an error."""
+    return model.predict(shown_rows(shoppers, products, copy_texts, catalogue, profiles,
+                                    item_features, shopper_table, campaigns))
+
+
+def shown_rows(shoppers: list[str], products: list[str], copy_texts: list[str | None],
+               catalogue: pl.DataFrame, profiles: pl.DataFrame | None = None,
+               item_features: pl.DataFrame | None = None,
+               shopper_table: pl.DataFrame | None = None,
+               campaigns: list[str | None] | None = None) -> pl.DataFrame:
+    """The feature rows `predict_shown` scores, in the order given."""
     from datetime import UTC, datetime
 
     from adcraft.data.schemas import conform
@@ -268,4 +286,4 @@ def predict_shown(model: ConversionModel, shoppers: list[str], products: list[st
         profiles = profiles.filter(pl.col("shopper_id").is_in(set(shoppers)))
     rows, _ = build_training_rows(impressions, catalogue, profiles, item_features,
                                   shopper_table)
-    return model.predict(rows.sort("impression_id"))  # joins need not keep the order
+    return rows.sort("impression_id")  # joins need not keep the order
