@@ -6,6 +6,8 @@
       ConversionModel, each answering constants) as the ceiling; prints achieved
       requests/s, p50/p99 and answers by status (goal: adcraft >= 0.8x the no-op's,
       p99 <= 250 ms, no errors)
+  L0  in process: Ranker.rank + ConversionScorer.score (the array hot path) p50/p99 for
+      k=10 (goal p50 <= 5 ms at 1,000 products, <= 10 ms at 100,000)
   L2  overload: 4x the connections against adcraft: the share answered 503 (back-pressure,
       `Retry-After`), p50/p99 of all answers and time-outs (goal: none)
 
@@ -27,6 +29,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
+
+import numpy as np
 
 from adcraft.serving.shop import Shop
 from adcraft.serving.stack import build_stack, stack_settings
@@ -118,6 +123,26 @@ def run_wrk(url: str, path: str, shoppers: list[str], seconds: int, connections:
             "p99": float(p99), "errors": int(errors), "statuses": statuses}
 
 
+def in_process(settings: Settings, products: int, n: int = 300) -> None:
+    """L0: the two hot-path calls of a ranking-only request, in this process."""
+    from adcraft.serving.components import ConversionScorer, Ranker, RankQuery
+
+    shop = Shop.load(settings)
+    ranker, scorer = Ranker.load(settings, shop), ConversionScorer.load(settings, shop)
+    ranker.warm_up()
+    scorer.warm_up()
+    who = shop.profiles["shopper_id"].head(n).to_list()
+    times = []
+    for shopper in who:
+        start = time.perf_counter()
+        ranked = ranker.rank(RankQuery(shopper_id=shopper, k=10))
+        scorer.score(shopper, ranked.product_ids)
+        times.append(time.perf_counter() - start)
+    ms = 1000 * np.asarray(times)
+    print(f"L0 in process, rank + score, k=10, {products:,} products, {len(who)} shoppers: "
+          f"p50 {np.median(ms):.2f} ms, p99 {np.quantile(ms, 0.99):.2f} ms")
+
+
 def line(name: str, r: dict) -> str:
     by_status = ", ".join(f"{s}: {c}" for s, c in sorted(r["statuses"].items()))
     return (f"   {name:<26} {r['rps']:8.1f} req/s   p50 {r['p50']:7.1f} ms   p99 "
@@ -144,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (settings.data_dir / "synthetic" / "features").is_dir():
         print(f"building a stack of {args.products} products under {args.home} ...")
         build_stack(settings, Settings().generator_model_dir.resolve())
+    in_process(settings, args.products)
     from ray import serve
 
     from serve_apps import local
