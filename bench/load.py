@@ -33,9 +33,9 @@ import time
 
 import numpy as np
 
-from adcraft.serving.shop import Shop
 from adcraft.serving.stack import build_stack, stack_settings
 from adcraft.settings import Settings, ShopSettings
+from adcraft.shopview import ShopView
 
 LUA = """
 local shoppers = {%(shoppers)s}
@@ -127,7 +127,7 @@ def in_process(settings: Settings, products: int, n: int = 300) -> None:
     """L0: the two hot-path calls of a ranking-only request, in this process."""
     from adcraft.serving.components import ConversionScorer, Ranker, RankQuery
 
-    shop = Shop.load(settings)
+    shop = ShopView.load(settings)
     ranker, scorer = Ranker.load(settings, shop), ConversionScorer.load(settings, shop)
     ranker.warm_up()
     scorer.warm_up()
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     url = local.start(overrides, port=local.free_port(), num_cpus=2)
     try:
         serve.run(noop_graph(), name="noop", route_prefix="/noop")
-        shoppers = Shop.load(settings).profiles["shopper_id"].head(200).to_list()
+        shoppers = ShopView.load(settings).profiles["shopper_id"].head(200).to_list()
         for path in ("/v1/recommendations", "/noop/v1/recommendations"):  # warm both
             run_wrk(url, path, shoppers, 3, args.connections)
         ours = run_wrk(url, "/v1/recommendations", shoppers, args.seconds, args.connections)

@@ -34,9 +34,9 @@ from adcraft.serving.components import ConversionScorer, CopyWriter, QueryEmbedd
 from adcraft.serving.feedback import FeedbackState
 from adcraft.serving.schemas import RecommendationRequest
 from adcraft.serving.service import LocalBackends, RecommendationService
-from adcraft.serving.shop import Shop
 from adcraft.serving.stack import build_stack, stack_settings
 from adcraft.settings import Settings
+from adcraft.shopview import ShopView
 
 CONCURRENT = 8
 
@@ -47,7 +47,7 @@ def _pct(samples: list[float]) -> tuple[float, float]:
 
 
 def p1_in_process(settings: Settings, shoppers: list[str], n: int):
-    shop = Shop.load(settings)
+    shop = ShopView.load(settings)
     backends = LocalBackends(QueryEmbedder.load(settings), Ranker.load(settings, shop),
                              ConversionScorer.load(settings, shop), None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,7 +78,7 @@ def p1_serve(url: str, shoppers: list[str], n: int):
     return _pct(times)
 
 
-def _prompts(shop: Shop, shoppers: list[str]) -> list[list[dict]]:
+def _prompts(shop: ShopView, shoppers: list[str]) -> list[list[dict]]:
     products = shop.products["product_id"].to_list()
     return [build_messages(CopyRequest(profile=shop.profile(shoppers[i]),
                                        product=shop.facts(products[i * 7 % len(products)])))
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
     url = local.start(overrides, port=local.free_port(), num_cpus=2)
     try:
-        shoppers = Shop.load(settings).profiles["shopper_id"].head(50).to_list()
+        shoppers = ShopView.load(settings).profiles["shopper_id"].head(50).to_list()
         (in50, in99), shop = p1_in_process(settings, shoppers, args.requests)
         sv50, sv99 = p1_serve(url, shoppers, args.requests)
         print(f"P1 /v1/recommendations without generation, k=10, {args.requests} sequential "

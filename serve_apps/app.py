@@ -42,8 +42,8 @@ from adcraft.serving.components import (
 from adcraft.serving.feedback import FeedbackState
 from adcraft.serving.follow import Follower
 from adcraft.serving.service import RecommendationService
-from adcraft.serving.shop import Shop
 from adcraft.settings import Settings
+from adcraft.shopview import ShopView
 
 log = logging.getLogger("serve_apps")
 CONFIG = Path(__file__).with_name("config.yaml")  # replica options live there, only there
@@ -209,7 +209,7 @@ class Ingress:
         feedback = FeedbackState(s.feedback_log, s.remembered_requests, s.recent_events,
                                  bandit_arms=s.bandit_arms)
         self.service = RecommendationService(
-            Shop.load(self.settings), HandleBackends(embedder, ranker, conversion, generator),
+            ShopView.load(self.settings), HandleBackends(embedder, ranker, conversion, generator),
             feedback, s)
 
     def __serve_build_asgi_app__(self):

@@ -16,7 +16,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -24,43 +23,27 @@ import polars as pl
 from adcraft.content.claims import FactVocabulary
 from adcraft.content.gate import CopyGate
 from adcraft.content.prompts import build_messages
-from adcraft.content.request import DEFAULT_LOCALE, CopyKind, CopyRequest, ProductFacts
+from adcraft.content.request import DEFAULT_LOCALE, CopyKind, CopyRequest
 from adcraft.content.scores import predicted_ctr
 from adcraft.content.selection import names_a_like
 from adcraft.content.templates import template_variants
 from adcraft.data.synthetic.clicks import ClickModel
-from adcraft.features.profiles import ShopperProfile, profile_for
+from adcraft.features.profiles import ShopperProfile
 from adcraft.models.conversion import ConversionModel
+from adcraft.shopview import ShopView
 
 log = logging.getLogger(__name__)
 TIE_SEED = 7
 
 
 @dataclass
-class ShopContext:
-    """A catalogue with its shoppers' profiles: what requests are drawn from and copy
-    is scored against. `click_model`: the synthetic shop's truth, where there is one."""
+class ShopContext(ShopView):
+    """A shop (the one `ShopView`: catalogue, profiles, traits, item features) with the
+    models copy is scored by. `click_model`: the synthetic shop's truth, where there is
+    one; `conversion`: the conversion model's champion."""
 
-    products: pl.DataFrame
-    profiles: pl.DataFrame
-    item_features: pl.DataFrame | None = None
-    shoppers: pl.DataFrame | None = None
     click_model: ClickModel | None = None
     conversion: ConversionModel | None = None
-
-    @cached_property
-    def vocabulary(self) -> FactVocabulary:
-        return FactVocabulary.from_products(self.products)
-
-    @cached_property
-    def _rows(self) -> dict[str, int]:
-        return {pid: i for i, pid in enumerate(self.products["product_id"])}
-
-    def facts(self, product_id: str) -> ProductFacts:
-        return ProductFacts.from_row(self.products.row(self._rows[product_id], named=True))
-
-    def profile(self, shopper_id: str) -> ShopperProfile:
-        return profile_for(self.profiles, shopper_id)
 
     def score(self, requests: Sequence[CopyRequest], texts: Sequence[str]) -> np.ndarray:
         """p(click) of each text for its request, shown first: the mean of the

@@ -35,7 +35,7 @@ def synthetic_context(settings: Settings, conversion: ConversionModel | None
         raise ValueError(f"{folder} was built with other shop settings: re-run "
                          "`python -m pipelines.ingest synthetic`")
     ctx = ShopContext(tables["products"], features["profiles"], features.get("item_features"),
-                      tables["shoppers"], shop.click_model, conversion)
+                      tables["shoppers"], click_model=shop.click_model, conversion=conversion)
     return ctx, history_by_product(tables["copy"], tables.get("impressions"))
 
 
@@ -51,4 +51,4 @@ def catalogue_context(path: str | Path, mapping: str, conversion: ConversionMode
     log.info("%s: %d products, %d synthetic visitors, %d events", path, products.height,
              n_shoppers, visitors.events.height)
     return ShopContext(products, features["profiles"], features.get("item_features"),
-                       visitors.shoppers, None, conversion), {}
+                       visitors.shoppers, conversion=conversion), {}

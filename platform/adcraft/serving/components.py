@@ -30,8 +30,8 @@ from adcraft.retrieval import (
 )
 from adcraft.retrieval.arrays import ArrayRanker
 from adcraft.retrieval.index import latest_index_run
-from adcraft.serving.shop import Shop
 from adcraft.settings import Settings
+from adcraft.shopview import ShopView
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class Ranker:
     history for their request. Fitted with polars at load, a request runs over arrays
     (`retrieval.arrays.ArrayRanker`: the same ranking, in well under a millisecond)."""
 
-    def __init__(self, index: ProductIndex, shop: Shop, version: str,
+    def __init__(self, index: ProductIndex, shop: ShopView, version: str,
                  config: RetrievalConfig | None = None):
         self.config = config or RetrievalConfig()
         self.index, self.version = index, version
@@ -105,12 +105,12 @@ class Ranker:
         self.arrays = ArrayRanker.of(self.ranker, events)  # a request reads arrays only
 
     @classmethod
-    def load(cls, settings: Settings, shop: Shop | None = None) -> Ranker:
+    def load(cls, settings: Settings, shop: ShopView | None = None) -> Ranker:
         registry = Registry(settings)
         dataset = settings.serving.dataset
         run = latest_index_run(registry, dataset)
         index = load_latest_index(dataset, registry)
-        return cls(index, shop or Shop.load(settings), f"index-run-{run.info.run_id[:12]}")
+        return cls(index, shop or ShopView.load(settings), f"index-run-{run.info.run_id[:12]}")
 
     def warm_up(self) -> None:
         """One ranking before the first request (first calls fill numpy's caches)."""
@@ -128,18 +128,18 @@ class ConversionScorer:
     conversion model's champion and the same features it was trained on, gathered from
     rows encoded at load (`models.conversion_arrays.ArrayScorer`)."""
 
-    def __init__(self, model: ConversionModel, shop: Shop, version: str):
+    def __init__(self, model: ConversionModel, shop: ShopView, version: str):
         self.model, self.shop, self.version = model, shop, version
         # every product's and shopper's rows encoded once: a request gathers and predicts
         self.arrays = ArrayScorer(model, shop.products, shop.profiles, shop.item_features,
                                   shop.shoppers)
 
     @classmethod
-    def load(cls, settings: Settings, shop: Shop | None = None) -> ConversionScorer:
+    def load(cls, settings: Settings, shop: ShopView | None = None) -> ConversionScorer:
         s = settings.serving
         pyfunc, version = Registry(settings).load_champion(
             s.conversion_model, s.alias, "python -m pipelines.tune_conversion")
-        return cls(native_model(pyfunc), shop or Shop.load(settings),
+        return cls(native_model(pyfunc), shop or ShopView.load(settings),
                    f"{s.conversion_model}/{version}")
 
     def score(self, shopper_id: str, product_ids: list[str]) -> Scored:

@@ -36,8 +36,8 @@ from adcraft.serving.schemas import (
     RecommendationResponse,
     RecommendedItem,
 )
-from adcraft.serving.shop import Shop
 from adcraft.settings import ServingSettings
+from adcraft.shopview import ShopView
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "unavailable"
@@ -86,7 +86,7 @@ class LocalBackends:
 
 
 class RecommendationService:
-    def __init__(self, shop: Shop, backends: Backends, feedback: FeedbackState,
+    def __init__(self, shop: ShopView, backends: Backends, feedback: FeedbackState,
                  settings: ServingSettings):
         self.shop, self.backends, self.feedback, self.settings = (shop, backends, feedback,
                                                                   settings)

@@ -14,8 +14,8 @@ from adcraft.serving.api import create_api
 from adcraft.serving.components import ConversionScorer, CopyWriter, QueryEmbedder, Ranker
 from adcraft.serving.feedback import FeedbackState
 from adcraft.serving.service import LocalBackends, RecommendationService
-from adcraft.serving.shop import Shop
 from adcraft.settings import Settings
+from adcraft.shopview import ShopView
 from tests.conftest import API_KEY
 
 KEY = {"x-api-key": API_KEY}
@@ -36,7 +36,7 @@ class FailingBackends(LocalBackends):
 @pytest.fixture(scope="module")
 def parts(serving_stack):
     settings = Settings(**serving_stack)
-    shop = Shop.load(settings)
+    shop = ShopView.load(settings)
     return settings, shop, (QueryEmbedder.load(settings), Ranker.load(settings, shop),
                             ConversionScorer.load(settings, shop), CopyWriter.load(settings))
 

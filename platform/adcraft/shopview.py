@@ -1,9 +1,11 @@
-"""The shop a serving replica answers for: the dataset's tables and features, read once,
-with personal data (names, emails) dropped on the way in."""
+"""One view of a shop: its catalogue, its shoppers' profiles and traits, item features
+and behaviour, read once, with personal data (names, emails) dropped on the way in.
+Serving answers for one (`ShopView.load`); the copy recipes draw requests from one and
+score copy against it (`content.bestofn.ShopContext` adds the models that score)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import polars as pl
@@ -19,15 +21,15 @@ PERSONAL_COLUMNS = ("name", "email")  # never held by a serving replica
 
 
 @dataclass
-class Shop:
+class ShopView:
     products: pl.DataFrame
     profiles: pl.DataFrame
-    events: pl.DataFrame
     item_features: pl.DataFrame | None = None
     shoppers: pl.DataFrame | None = None  # traits only
+    events: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @classmethod
-    def load(cls, settings: Settings) -> Shop:
+    def load(cls, settings: Settings) -> ShopView:
         folder = dataset_dir(settings.serving.dataset, settings)
         if not (folder / "tables").is_dir():
             raise FileNotFoundError(f"no tables at {folder / 'tables'}: run `python -m "
@@ -40,9 +42,8 @@ class Shop:
         if "profiles" not in features:
             raise FileNotFoundError(f"no profiles at {folder / 'features'}: run `python -m "
                                     f"pipelines.build_features {settings.serving.dataset}`")
-        return cls(tables["products"], features["profiles"],
-                   tables.get("events", pl.DataFrame()), features.get("item_features"),
-                   shoppers)
+        return cls(tables["products"], features["profiles"], features.get("item_features"),
+                   shoppers, tables.get("events", pl.DataFrame()))
 
     @cached_property
     def vocabulary(self) -> FactVocabulary:
@@ -54,11 +55,13 @@ class Shop:
 
     @cached_property
     def _profile_rows(self) -> dict[str, int]:
+        if "shopper_id" not in self.profiles.columns:  # a catalogue with no shoppers yet
+            return {}
         return {sid: i for i, sid in enumerate(self.profiles["shopper_id"])}
 
     @cached_property
     def popular(self) -> list[Interest]:
-        return popular_categories(self.profiles)
+        return popular_categories(self.profiles) if self._profile_rows else []
 
     def has_product(self, product_id: str) -> bool:
         return product_id in self._rows
