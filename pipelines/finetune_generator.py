@@ -41,14 +41,13 @@ from adcraft.content.contexts import MAPPINGS, catalogue_context, synthetic_cont
 from adcraft.content.evaluation import METRICS, evaluate_generator
 from adcraft.content.prompts import build_messages
 from adcraft.data.advertisegen import load_advertisegen
-from adcraft.eval.gate import decide
 from adcraft.eval.plots import loss_curves_figure
 from adcraft.models.conversion_pyfunc import native_model
 from adcraft.models.finetune import FinetuneConfig, export_model, run_finetune
 from adcraft.models.generator import CopyGenerator, GenerationSettings
 from adcraft.models.generator_pyfunc import ARTIFACT, MODEL_CODE, native_generator
-from adcraft.promotion import CHAMPION_VERSION_TAG, GATES
-from adcraft.registry import CHALLENGER, CHAMPION, Registry
+from adcraft.promotion import register_and_gate
+from adcraft.registry import CHAMPION, Registry
 from adcraft.settings import Settings, get_settings
 from adcraft.specs import CONVERSION, GENERATOR, MODELS
 from pipelines._common import run_recipe, start_job
@@ -57,7 +56,6 @@ log = logging.getLogger("pipelines.finetune_generator")
 
 MODEL_NAME = GENERATOR
 HELD_OUT = 0.2  # share of shoppers and of products kept out of training
-GATE = GATES[MODEL_NAME]  # one place for the gate: adcraft.promotion
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -207,17 +205,10 @@ class FinetuneGeneratorRecipe:
             info = mlflow.pyfunc.log_model(
                 name="model", python_model=MODEL_CODE, artifacts={ARTIFACT: str(self.out_dir)},
                 pip_requirements=list(MODELS[GENERATOR].pip_requirements))
-            version = self.registry.register(info.model_uri, a.model_name,
-                                             f"fine-tuned from {self.base_dir.name}")
-            self.registry.set_alias(a.model_name, CHALLENGER, version)
-            decision = decide(self.scores, self.champion_scores, GATE, force=a.force)
-            if decision.promote:
-                self.registry.set_alias(a.model_name, CHAMPION, version)
-            mlflow.set_tags({"gate.promoted": decision.promote, "gate.forced": decision.forced,
-                             "gate.reason": decision.reason[:250], "model.version": version,
-                             "gate.against": "champion" if self.base_champion else "base",
-                             CHAMPION_VERSION_TAG: self.base_champion or "none"})
-            self.registry.log_json(decision.model_dump(), "gate_decision.json")
+            version, decision = register_and_gate(
+                self.registry, a.model_name, info.model_uri, self.scores, self.champion_scores,
+                self.base_champion, f"fine-tuned from {self.base_dir.name}", a.force,
+                {"gate.against": "champion" if self.base_champion else "base"})
             self.version, self.decision, self.run_id = version, decision, run.info.run_id
         verdict = "promoted to champion" if decision.promote else "NOT promoted"
         print(f"{a.model_name} v{version}: {verdict}{' (forced)' if decision.forced else ''}"

@@ -25,15 +25,14 @@ import polars as pl
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.eval import classification_report
-from adcraft.eval.gate import decide
 from adcraft.eval.plots import calibration_figure, feature_importance_figure, roc_curve_figure
 from adcraft.features.training import split_fractions
 from adcraft.models.conversion import ConversionConfig, ConversionModel
 from adcraft.models.conversion_data import conversion_data
 from adcraft.models.conversion_pyfunc import MODEL_CODE, native_model, pyfunc_input
 from adcraft.models.tuning import run_search, search_data
-from adcraft.promotion import CHAMPION_VERSION_TAG, GATES
-from adcraft.registry import CHALLENGER, CHAMPION, Registry
+from adcraft.promotion import register_and_gate
+from adcraft.registry import CHAMPION, Registry
 from adcraft.settings import get_settings
 from adcraft.specs import CONVERSION, MODELS
 from pipelines import ingest
@@ -41,7 +40,6 @@ from pipelines._common import run_recipe, start_job
 
 log = logging.getLogger("pipelines.tune_conversion")
 
-GATE = GATES[CONVERSION]  # one place for the gate: adcraft.promotion
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -153,16 +151,9 @@ class TuneConversionRecipe:
                     artifacts={"model": str(self.model.save(f"{tmp}/conversion"))},
                     input_example=pyfunc_input(test.head(5), self.data.spec),
                     pip_requirements=list(MODELS[CONVERSION].pip_requirements))
-            version = self.registry.register(info.model_uri, self.name,
-                                             f"dataset={a.dataset} campaign={a.campaign}")
-            self.registry.set_alias(self.name, CHALLENGER, version)
-            decision = decide(self.scores, self.champion_scores, GATE, force=a.force)
-            if decision.promote:
-                self.registry.set_alias(self.name, CHAMPION, version)
-            mlflow.set_tags({"gate.promoted": decision.promote, "gate.forced": decision.forced,
-                             "gate.reason": decision.reason[:250], "model.version": version,
-                             CHAMPION_VERSION_TAG: self.champion_version or "none"})
-            self.registry.log_json(decision.model_dump(), "gate_decision.json")
+            version, decision = register_and_gate(
+                self.registry, self.name, info.model_uri, self.scores, self.champion_scores,
+                self.champion_version, f"dataset={a.dataset} campaign={a.campaign}", a.force)
             self.version, self.decision, self.run_id = version, decision, run.info.run_id
         verdict = "promoted to champion" if decision.promote else "NOT promoted"
         print(f"{self.name} v{version}: {verdict}{' (forced)' if decision.forced else ''}"

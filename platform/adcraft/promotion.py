@@ -264,3 +264,24 @@ def _table(rows: list[ScoreRow]) -> str:
 
 def _listing(versions: list[int]) -> str:
     return ", ".join(map(str, versions)) or "none"
+
+
+def register_and_gate(registry: Registry, name: str, model_uri: str, scores: dict[str, float],
+                      champion_scores: dict[str, float] | None, champion_version: int | None,
+                      description: str = "", force: bool = False,
+                      tags: dict[str, str] | None = None) -> tuple[int, GateDecision]:
+    """What every training recipe does with a model it logged, in its active MLflow run:
+    register a version, point `challenger` at it, apply the family's gate
+    (`adcraft.specs`) against the champion's scores on the same test data, move
+    `champion` only if it passes (or `force`), and record the decision on the run
+    (`gate.*` tags and `gate_decision.json`, which `promote` reads later)."""
+    version = registry.register(model_uri, name, description)
+    registry.set_alias(name, CHALLENGER, version)
+    decision = decide(scores, champion_scores, gate_for(name), force=force)
+    if decision.promote:
+        registry.set_alias(name, CHAMPION, version)
+    mlflow.set_tags({"gate.promoted": decision.promote, "gate.forced": decision.forced,
+                     "gate.reason": decision.reason[:250], "model.version": version,
+                     CHAMPION_VERSION_TAG: champion_version or "none", **(tags or {})})
+    registry.log_json(decision.model_dump(), DECISION_FILE)
+    return version, decision

@@ -195,3 +195,27 @@ def test_bad_inputs_are_refused_with_a_reason(registry):
         promote(registry, MODEL, version=v2)
     assert registry.alias_version(MODEL, CHAMPION) == v1 and promote_runs(registry) == []
 
+
+
+def test_register_and_gate_is_what_a_recipe_does_with_its_model(registry):
+    from adcraft.promotion import register_and_gate
+
+    def recipe(scores, champion_scores, champion):
+        with registry.run(f"tune-{MODEL}") as run:
+            mlflow.log_metrics({f"test_{k}": v for k, v in scores.items()})
+            info = mlflow.pyfunc.log_model(
+                name="model", python_model=str(registry.settings.home / "echo_model.py"),
+                pip_requirements=["mlflow"])
+            version, decision = register_and_gate(registry, MODEL, info.model_uri, scores,
+                                                  champion_scores, champion)
+        return version, decision, run.info.run_id
+
+    v1, first, _ = recipe({"auc": 0.70, "log_loss": 0.41}, None, None)
+    assert first.promote and registry.alias_version(MODEL, CHAMPION) == v1
+    v2, worse, run_id = recipe({"auc": 0.69, "log_loss": 0.41}, {"auc": 0.70, "log_loss": 0.41},
+                               v1)
+    assert not worse.promote and registry.alias_version(MODEL, CHAMPION) == v1
+    assert registry.alias_version(MODEL, CHALLENGER) == v2
+    assert run_decision(registry, run_id)["promote"] is False
+    tags = registry.client.get_run(run_id).data.tags
+    assert tags["gate.promoted"] == "False" and tags[CHAMPION_VERSION_TAG] == str(v1)
