@@ -71,6 +71,28 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
+class AdmissionMiddleware:
+    """Overload is answered at once: past `max_in_flight` /v1 requests in this replica,
+    503 with Retry-After and an error body, in well under 100 ms, instead of a queue that
+    makes every caller wait seconds. /healthz and /admin are always admitted."""
+
+    def __init__(self, app: ASGIApp, max_in_flight: int):
+        self.app, self.max_in_flight, self.in_flight = app, max_in_flight, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+            return await self.app(scope, receive, send)
+        if self.in_flight >= self.max_in_flight:
+            response = _error(503, request_id_of(scope), f"overloaded: {self.in_flight} "
+                              "requests in flight; retry after 1 s", headers={"Retry-After": "1"})
+            return await response(scope, receive, send)
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
 class ApiKeyMiddleware:
     """401 for /v1 and /admin calls without a valid key (X-API-Key or a Bearer token),
     checked before the body is read; off only in dev mode."""
@@ -190,5 +212,6 @@ def create_api(service: RecommendationService, settings: ServingSettings,
 
     api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     api.add_middleware(ApiKeyMiddleware, settings=settings)
+    api.add_middleware(AdmissionMiddleware, max_in_flight=settings.max_in_flight)
     api.add_middleware(RequestIdMiddleware, echo=not behind_serve)  # last added: outermost
     return api

@@ -208,3 +208,36 @@ def test_logs_hold_no_personal_data(client, parts, caplog):
         client.post("/v1/recommendations", headers=KEY, json={"shopper_id": "bad id!"})
     assert caplog.records and shopper not in caplog.text and "bad id" not in caplog.text
     assert "@" not in caplog.text
+
+
+def test_overload_is_answered_503_at_once_not_queued(parts, tmp_path):
+    import httpx
+
+    settings, shop, models = parts
+    config = settings.serving.model_copy(update={"max_in_flight": 1,
+                                                 "generator_timeout_s": 30.0})
+    backends = FailingBackends(*models)
+    backends.delay_s = 1.5  # the first request holds the one place for 1.5 s
+    service = RecommendationService(shop, backends, FeedbackState(tmp_path / "e.jsonl", seed=0),
+                                    config)
+    app = create_api(service, config)
+    product = shop.products["product_id"][0]
+
+    async def both():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://adcraft") as http:
+            slow = asyncio.create_task(http.post("/v1/copy", headers=KEY, json={
+                "shopper_id": _shopper(parts), "product_id": product, "kind": "ad_copy"}))
+            await asyncio.sleep(0.2)
+            started = time.perf_counter()
+            shed = await http.post("/v1/recommendations", headers=KEY,
+                                   json={"shopper_id": _shopper(parts), "k": 3})
+            waited = time.perf_counter() - started
+            health = await http.get("/healthz")
+            return await slow, shed, waited, health
+
+    first, shed, waited, health = asyncio.run(both())
+    assert first.status_code == 200
+    assert shed.status_code == 503 and shed.headers["retry-after"] == "1"
+    assert shed.json()["request_id"] and "overloaded" in shed.json()["detail"]
+    assert waited < 0.1 and health.status_code == 200
