@@ -1,6 +1,8 @@
-"""The HTTP face of the service: routes, API keys, body size limit, request ids, and
-errors that always say what went wrong (422 naming the field, 401, 413, 503), never a
-bare 500 and never echoing the input back (it may hold personal data)."""
+"""The HTTP face of the service: routes, API keys, body size limit, request ids,
+admission (503 at once past `max_in_flight`), and errors that always say what went
+wrong (422 naming the field, 404 for an unknown reference, 401, 413, 503), each an
+`ErrorBody` the OpenAPI schema declares, never a bare 500 and never echoing the input
+back (it may hold personal data)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adcraft.serving.feedback import UnknownReference
@@ -27,7 +30,7 @@ from adcraft.serving.schemas import (
     RecommendationRequest,
     RecommendationResponse,
 )
-from adcraft.serving.service import DependencyError, RecommendationService
+from adcraft.serving.service import DependencyError, NotReloadable, RecommendationService
 from adcraft.settings import ServingSettings
 
 log = logging.getLogger(__name__)
@@ -161,6 +164,22 @@ class ReloadBody(BaseModel):
     component: Literal["all", "embedder", "ranker", "conversion", "generator"] = "all"
 
 
+def _errors(*statuses: int) -> dict[int | str, dict]:
+    """The error answers a route may give, each an `ErrorBody`, for the OpenAPI schema."""
+    why = {400: "the body cannot be read", 401: "no API key, or a wrong one",
+           404: "the request names something unknown (a product, a request id, a "
+                "variant): `field` says which",
+           409: "the action does not apply here", 413: "the body is too large",
+           422: "the body is not valid: `field` names the first bad one",
+           500: "an unexpected failure: quote the request id",
+           503: "a model the answer needs is unavailable, or the replica is overloaded: "
+                "retry after the Retry-After seconds"}
+    return {s: {"model": ErrorBody, "description": why[s]} for s in statuses}
+
+
+V1_ERRORS = _errors(400, 401, 404, 413, 422, 500, 503)
+
+
 def _field(loc) -> str:
     return ".".join(str(p) for p in loc)
 
@@ -179,26 +198,36 @@ def create_api(service: RecommendationService, settings: ServingSettings,
 
     @api.exception_handler(UnknownReference)
     async def unknown(request: Request, exc: UnknownReference) -> JSONResponse:
-        return _error(422, request_id_of(request.scope), str(exc), f"body.{exc.field}")
+        return _error(404, request_id_of(request.scope), str(exc), f"body.{exc.field}")
 
     @api.exception_handler(DependencyError)
     async def unavailable(request: Request, exc: DependencyError) -> JSONResponse:
         return _error(503, request_id_of(request.scope), str(exc), headers={"Retry-After": "1"})
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, request_id_of(request.scope), str(exc.detail),
+                      headers=exc.headers)
+
+    @api.exception_handler(NotReloadable)
+    async def not_here(request: Request, exc: NotReloadable) -> JSONResponse:
+        return _error(409, request_id_of(request.scope), str(exc))
 
     @api.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("request %s failed: %s", request_id_of(request.scope), type(exc).__name__)
         return _error(500, request_id_of(request.scope), "internal error; quote the request id")
 
-    @api.post("/v1/recommendations", response_model=RecommendationResponse)
+    @api.post("/v1/recommendations", response_model=RecommendationResponse,
+              responses=V1_ERRORS)
     async def recommendations(body: RecommendationRequest, request: Request):
         return await service.recommend(body, request_id_of(request.scope))
 
-    @api.post("/v1/copy", response_model=CopyResponse)
+    @api.post("/v1/copy", response_model=CopyResponse, responses=V1_ERRORS)
     async def copy(body: CopyBody, request: Request):
         return await service.copy(body, request_id_of(request.scope))
 
-    @api.post("/v1/feedback", response_model=FeedbackResponse)
+    @api.post("/v1/feedback", response_model=FeedbackResponse, responses=V1_ERRORS)
     async def feedback(body: FeedbackBody, request: Request):
         return await service.record_feedback(body, request_id_of(request.scope))
 
@@ -206,7 +235,7 @@ def create_api(service: RecommendationService, settings: ServingSettings,
     async def healthz():
         return Health(status="ok", components={"feedback_log": service.feedback.log.path.name})
 
-    @api.post("/admin/reload")
+    @api.post("/admin/reload", responses=_errors(400, 401, 409, 413, 422, 500, 503))
     async def reload(body: ReloadBody):
         return {"reloaded": await service.reload(body.component)}
 

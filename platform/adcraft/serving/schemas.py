@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from adcraft.content.request import DEFAULT_VARIANTS, CopyKind, ProductFacts
 from adcraft.features.profiles import ShopperProfile
@@ -37,12 +37,18 @@ class AnonymousContext(Strict):
 
 
 class RecommendationRequest(Strict):
+    # the rule `_someone` checks, as JSON Schema says it
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": ["shopper_id"], "properties": {"shopper_id": {"type": "string"}}},
+        {"required": ["context"], "properties": {"context": {"type": "object"}}}]})
+
     shopper_id: str | None = Field(None, pattern=ID_PATTERN)
     context: AnonymousContext | None = None
     channel: Channel = "web"
     k: int = Field(10, ge=1, le=MAX_K)
     copy_kind: CopyKind | None = Field(None, description="default: the channel's kind")
-    with_copy: bool = Field(True, description="false: ranking only, no generation")
+    with_copy: StrictBool = Field(True, description="false: ranking only, no generation "
+                                  "(a JSON boolean: 0, 1 and \"yes\" are refused)")
     variants: int = Field(DEFAULT_VARIANTS, ge=1, le=MAX_VARIANTS)
 
     @model_validator(mode="after")
@@ -58,6 +64,10 @@ class RecommendationRequest(Strict):
 
 class CopyBody(Strict):
     """/v1/copy: a product (by id or its facts) and a shopper (by id or a profile)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [
+        {"required": ["product_id"], "properties": {"product_id": {"type": "string"}}},
+        {"required": ["product"], "properties": {"product": {"type": "object"}}}]})
 
     product_id: str | None = Field(None, pattern=ID_PATTERN)
     product: ProductFacts | None = None
@@ -149,6 +159,9 @@ class Health(BaseModel):
 
 
 class ErrorBody(BaseModel):
+    """Every error: the request id to quote, what went wrong (a message, or the list of
+    validation errors), and the field it is about where there is one."""
+
     request_id: str
-    detail: str | list
+    detail: str | list[dict]
     field: str | None = None

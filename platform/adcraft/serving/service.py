@@ -54,6 +54,10 @@ class Backends(Protocol):
     async def reload(self, component: str) -> str: ...
 
 
+class NotReloadable(RuntimeError):
+    """Models built in this process reload by being built again: 409."""
+
+
 class DependencyError(RuntimeError):
     """A model the answer cannot do without (ranker, conversion) failed: 503."""
 
@@ -82,7 +86,8 @@ class LocalBackends:
                          version=self.writer.version)
 
     async def reload(self, component: str) -> str:
-        raise NotImplementedError("in-process models reload by being built again")
+        raise NotReloadable("models served in process reload by being built again; "
+                            "/admin/reload reloads Serve replicas")
 
 
 class RecommendationService:

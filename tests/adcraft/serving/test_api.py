@@ -95,14 +95,24 @@ def test_unknown_and_anonymous_shoppers_are_cold_starts(client):
     ("/v1/recommendations", {"k": 3}, "body"),
     ("/v1/recommendations", {"context": {"query": "x" * 500}}, "body.context.query"),
     ("/v1/copy", {"product_id": "P000001", "kind": "poem"}, "body.kind"),
-    ("/v1/copy", {"product_id": "no-such-product"}, "body.product_id"),
     ("/v1/feedback", {"request_id": "r", "item": "P1", "event": "like"}, "body.event"),
-    ("/v1/feedback", {"request_id": "unknown", "item": "P1", "event": "click"},
-     "body.request_id"),
+    ("/v1/recommendations", {"shopper_id": "S1", "with_copy": 0}, "body.with_copy"),
 ])
 def test_bad_input_is_a_422_naming_the_field(client, path, body, field):
     r = client.post(path, headers=KEY, json=body)
     assert r.status_code == 422, r.text
+    assert r.json()["field"] == field and r.json()["request_id"] == r.headers["x-request-id"]
+    assert "DROP" not in r.text  # the input is never echoed
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/v1/copy", {"product_id": "no-such-product"}, "body.product_id"),
+    ("/v1/feedback", {"request_id": "unknown", "item": "P1", "event": "click"},
+     "body.request_id"),
+])
+def test_a_reference_to_nothing_known_is_a_404_naming_the_field(client, path, body, field):
+    r = client.post(path, headers=KEY, json=body)
+    assert r.status_code == 404, r.text
     assert r.json()["field"] == field and r.json()["request_id"] == r.headers["x-request-id"]
     assert "DROP" not in r.text  # the input is never echoed
 
