@@ -8,6 +8,7 @@ with --help.
     adcraft serve                      the Serve application on 127.0.0.1:8000
     adcraft status                     what is built, registered, running
     adcraft check-copy copy.jsonl      copy from anywhere through the one copy gate
+    adcraft db upgrade                 migrate the store (SQLite, or ADCRAFT_DATABASE_URL)
 """
 
 from __future__ import annotations
@@ -143,18 +144,22 @@ def serve(
     if missing:
         raise typer.BadParameter("not in the registry yet: " + "; ".join(missing)
                                  + " (`adcraft demo` builds them all)")
-    keys = [k.get_secret_value() for k in settings.serving.api_keys]
+    keys = [k.override() for k in settings.serving.api_keys]
     key = None if dev or keys else secrets.token_urlsafe(18)
+    review_key = None if dev or keys else secrets.token_urlsafe(18)
     timeout = generator_timeout or local.generator_timeout(settings.serving.generator_timeout_s)
     serving = {"dev_mode": dev, "generator_timeout_s": timeout} | (
-        {"api_keys": [key]} if key else {})
+        {"api_keys": [key, {"key": review_key, "role": "marketer", "name": "marketer"}]}
+        if key else {})
     url = local.start(pinned_overrides(settings, **serving), host=host, port=port)
     profiles = read_tables(features)["profiles"]
     shopper = (contrasting_shoppers(profiles, 1) or ["S000001"])[0]
     hint = "anything" if dev else (key or "<a key from ADCRAFT_SERVING__API_KEYS>")
     typer.echo(f"adcraft is serving at {url} (API key: {hint}; generator timeout "
                f"{timeout:.0f} s); Ctrl-C stops it.\n"
-               + how_to_query(url, shopper, "P000001", hint))
+               + how_to_query(url, shopper, "P000001", hint)
+               + (f"\nReview queue (a marketer key): curl -H 'x-api-key: {review_key}' "
+                  f"{url}/v1/review/variants" if review_key else ""))
     try:
         local.wait_until_stopped()
         typer.echo("stopping")
@@ -186,3 +191,25 @@ def status(
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def db(
+    action: Annotated[str, typer.Argument(help="upgrade: apply every migration not yet "
+                                               "applied; current: the revision it is at")
+                      ] = "current",
+) -> None:
+    """The store (copy variants, reviews, the serving event log): the database that
+    ADCRAFT_DATABASE_URL names (default SQLite at ADCRAFT_HOME/adcraft.db), migrated with
+    Alembic. Serving and the jobs migrate it on first use; run `upgrade` to do it first."""
+    from adcraft.settings import get_settings
+    from adcraft.store.db import current_revision, head_revision, make_engine, upgrade
+
+    if action not in ("upgrade", "current"):
+        raise typer.BadParameter(f"{action!r}: one of upgrade, current")
+    engine = make_engine(get_settings().database_url)
+    where = engine.url.render_as_string(hide_password=True)
+    if action == "upgrade":
+        upgrade(engine)
+    typer.echo(f"{where}: revision {current_revision(engine) or 'none (empty)'}, "
+               f"newest {head_revision()}")

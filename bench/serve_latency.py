@@ -21,7 +21,6 @@ import logging
 import os
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 import requests
@@ -51,7 +50,7 @@ def p1_in_process(settings: Settings, shoppers: list[str], n: int):
     backends = LocalBackends(QueryEmbedder.load(settings), Ranker.load(settings, shop),
                              ConversionScorer.load(settings, shop), None)
     with tempfile.TemporaryDirectory() as tmp:
-        service = RecommendationService(shop, backends, FeedbackState(Path(tmp) / "e.jsonl"),
+        service = RecommendationService(shop, backends, FeedbackState(f"sqlite:///{tmp}/e.db"),
                                         settings.serving)
         loop = asyncio.new_event_loop()
         times = []

@@ -185,8 +185,8 @@ def serve_and_ask(settings: Settings, port: int, keep_serving: bool) -> int:
     from adcraft.serving.stack import pinned_overrides
     from serve_apps import local
 
-    keys = [k.get_secret_value() for k in settings.serving.api_keys]
-    key = keys[0] if keys else secrets.token_urlsafe(18)  # this run's key, printed below
+    keys = [k.override() for k in settings.serving.api_keys]
+    key = keys[0]["key"] if keys else secrets.token_urlsafe(18)  # this run's key, printed
     overrides = pinned_overrides(settings, api_keys=keys or [key], generator_timeout_s=(
         local.generator_timeout(settings.serving.generator_timeout_s)))
     if port == 0 or not local.port_is_free("127.0.0.1", port):

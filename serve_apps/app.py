@@ -28,6 +28,7 @@ from ray.serve.handle import DeploymentHandle
 
 from adcraft.registry import Registry, tracking_uri
 from adcraft.serving.api import create_api
+from adcraft.serving.approved import ApprovedCopy
 from adcraft.serving.components import (
     ConversionScorer,
     CopyWriter,
@@ -41,9 +42,12 @@ from adcraft.serving.components import (
 )
 from adcraft.serving.feedback import FeedbackState
 from adcraft.serving.follow import Follower
+from adcraft.serving.review import ReviewService
 from adcraft.serving.service import RecommendationService
 from adcraft.settings import Settings
 from adcraft.shopview import ShopView
+from adcraft.store.copy import CopyStore
+from adcraft.store.db import store_engine
 
 log = logging.getLogger("serve_apps")
 CONFIG = Path(__file__).with_name("config.yaml")  # replica options live there, only there
@@ -206,11 +210,14 @@ class Ingress:
                  settings: dict[str, Any]):
         self.settings = Settings(**settings)
         s = self.settings.serving
-        feedback = FeedbackState(s.feedback_log, s.remembered_requests, s.recent_events,
+        engine = store_engine(self.settings.database_url)
+        feedback = FeedbackState(engine, s.remembered_requests, s.recent_events,
                                  bandit_arms=s.bandit_arms)
+        shop, store = ShopView.load(self.settings), CopyStore(engine)
         self.service = RecommendationService(
-            ShopView.load(self.settings), HandleBackends(embedder, ranker, conversion, generator),
-            feedback, s)
+            shop, HandleBackends(embedder, ranker, conversion, generator), feedback, s,
+            ApprovedCopy(store, shop.vocabulary, s.approved_refresh_s),
+            ReviewService(store, shop))
 
     def __serve_build_asgi_app__(self):
         return create_api(self.service, self.settings.serving, behind_serve=True)

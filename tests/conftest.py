@@ -77,7 +77,8 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     return folder
 
 
-API_KEY = "test-key-0123456789"
+API_KEY = "test-key-0123456789"  # a serving key
+ADMIN_KEY = "test-admin-key-0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +89,54 @@ def serving_stack(tmp_path_factory, tiny_model_dir) -> dict:
     from adcraft.settings import Settings
 
     overrides = stack_settings(tmp_path_factory.mktemp("serving-home"),
-                               serving={"api_keys": [API_KEY], "max_new_tokens": 8})
+                               serving={"api_keys": [API_KEY, {"key": ADMIN_KEY, "role": "admin"}],
+                                        "max_new_tokens": 8})
     build_stack(Settings(**overrides), tiny_model_dir)
     return overrides
+
+
+POSTGRES_URL = os.environ.get("ADCRAFT_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> str | None:
+    """None when the test PostgreSQL answers, else why not."""
+    from sqlalchemy import create_engine, text
+
+    try:
+        with create_engine(POSTGRES_URL).connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means: not here
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """A fresh, empty store database: SQLite in a tmp folder, or a new schema of the
+    machine's PostgreSQL (ADCRAFT_TEST_POSTGRES_URL, default the local `test`
+    database), dropped afterwards. Without a PostgreSQL the second skips with the
+    reason, unless ADCRAFT_REQUIRE_POSTGRES=1 (CI), where it fails."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    why = _postgres_reachable()
+    if why is not None:
+        if os.environ.get("ADCRAFT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required here and not reachable: {why}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL} ({why}): the store runs on SQLite here")
+    schema = f"adcraft_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    from adcraft.store.db import dispose_engines
+
+    dispose_engines()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adcraft.specs import CONVERSION, EMBEDDER, GENERATOR
@@ -88,18 +89,43 @@ class GateSettings(BaseModel):
         "copy of fewer words is not language-checked (too short to tell)"))
 
 
+Role = Literal["serving", "marketer", "admin"]
+
+
+class ApiKey(BaseModel):
+    """One accepted key and what it may do: `serving` the shopper-facing /v1 routes,
+    `marketer` also the review API (/v1/review), `admin` also /admin. `name` is who
+    holds it: the reviewer recorded for what the key approves."""
+
+    key: SecretStr
+    role: Role = "serving"
+    name: str | None = None
+
+    def override(self) -> dict[str, str | None]:
+        """This key as a settings override for replicas (the secret in the clear: pass it
+        only to processes of this deployment)."""
+        return {"key": self.key.get_secret_value(), "role": self.role, "name": self.name}
+
+
 class ServingSettings(BaseModel):
     """The Serve application's knobs (`adcraft.serving`, `serve_apps/`). API keys come
-    from the environment (``ADCRAFT_SERVING__API_KEYS='["key-1"]'``), never from a file
-    in the repository; with none set every /v1 call is refused unless `dev_mode`."""
+    from the environment, never from a file in the repository: a plain string is a
+    serving key, ``ADCRAFT_SERVING__API_KEYS='["key-1", {"key": "key-2", "role":
+    "marketer", "name": "alice"}]'``; with none set every /v1 call is refused unless
+    `dev_mode`."""
 
     dataset: str = Field("synthetic", description="ingested dataset whose shop is served")
-    api_keys: list[SecretStr] = Field([], description="accepted X-API-Key values")
+    api_keys: list[ApiKey] = Field([], description="accepted X-API-Key values, with roles")
     dev_mode: bool = Field(False, description="no API key needed: local development only")
     max_body_bytes: int = Field(64 * 1024, gt=0, description="larger bodies get 413")
     max_in_flight: int = Field(16, gt=0, description=(
         "/v1 requests one Ingress replica works on at once; the next one is answered 503 "
         "with Retry-After at once, not queued (about 2x what 2 cores rank at p99 250 ms)"))
+    live_generation: bool = Field(True, description=(
+        "write copy in the request where the copy store holds none approved for the "
+        "product and segment; false: only approved copy (or gated template copy)"))
+    approved_refresh_s: float = Field(2.0, gt=0, description=(
+        "how often a replica looks for newly approved or retired copy in the store"))
     generator_timeout_s: float = Field(8.0, gt=0, description="then template copy, degraded")
     ranker_timeout_s: float = Field(5.0, gt=0, description="ranking or scoring: then 503")
     rerank_candidates: int = Field(3, ge=1, description="ranker candidates per item asked "
@@ -115,13 +141,20 @@ class ServingSettings(BaseModel):
     alias: str = Field("champion", description="registry alias every model loads by")
     follow_alias_s: float = Field(30.0, ge=0, description="every replica checks this often "
                                   "which version its alias names, and loads it; 0: never")
-    feedback_log: Path | None = Field(None, description="event log; home/serving/events.jsonl")
     remembered_requests: int = Field(100_000, gt=0, description="served requests that "
                                                                "feedback can refer to")
     recent_events: int = Field(50, gt=0, description="recent events kept per shopper")
     bandit_arms: int = Field(200_000, gt=0, description="(segment, copy variant) arms the "
                                                         "bandit keeps; least recent forgotten")
     selection: CopySelection = Field(default_factory=CopySelection)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _plain_keys(cls, value):
+        """A bare string (or SecretStr) is a serving key."""
+        if isinstance(value, list):
+            return [{"key": v} if isinstance(v, str | SecretStr) else v for v in value]
+        return value
 
 
 class Settings(BaseSettings):
@@ -144,6 +177,10 @@ class Settings(BaseSettings):
     mlflow_tracking_uri: str | None = Field(
         None, description="MLflow server or database; default sqlite under home/mlflow"
     )
+    database_url: str | None = Field(None, description=(
+        "the store (copy variants, reviews, the serving event log) as a SQLAlchemy URL, "
+        "e.g. postgresql+psycopg://adcraft@db:5432/adcraft on a cluster; default SQLite "
+        "at home/adcraft.db (`ADCRAFT_DATABASE_URL`)"))
     serving: ServingSettings = Field(default_factory=ServingSettings)
     gate: GateSettings = Field(default_factory=GateSettings)
     shared_data_dir: Path = Field(
@@ -157,8 +194,8 @@ class Settings(BaseSettings):
         models = self.cache_dir / "models"
         self.generator_model_dir = self.generator_model_dir or models / "smollm2-135m-instruct"
         self.embedder_model_dir = self.embedder_model_dir or models / "all-minilm-l6-v2"
-        if self.serving.feedback_log is None:
-            self.serving.feedback_log = self.home / "serving" / "events.jsonl"
+        if self.database_url is None:  # the embedded default: one SQLite file
+            self.database_url = f"sqlite:///{(self.home / 'adcraft.db').resolve()}"
         return self
 
 

@@ -61,3 +61,17 @@ def test_serve_names_what_the_registry_lacks(home):
     for part in ("product index", "adcraft-embedder@champion", "adcraft-conversion@champion",
                  "pipelines.finetune_generator"):
         assert part in " ".join(result.output.split()), part
+
+
+def test_db_migrates_the_store_it_names(database_url, monkeypatch):
+    monkeypatch.setenv("ADCRAFT_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        before = runner.invoke(app, ["db"])
+        assert before.exit_code == 0 and "revision none (empty), newest 0001" in before.output
+        after = runner.invoke(app, ["db", "upgrade"])
+        assert after.exit_code == 0 and "revision 0001, newest 0001" in after.output
+        wrong = runner.invoke(app, ["db", "downgrade"])
+        assert wrong.exit_code == 2 and "one of upgrade, current" in wrong.output
+    finally:
+        get_settings.cache_clear()

@@ -17,7 +17,7 @@ from adcraft.registry import Registry
 from adcraft.serving.eventlog import read_feedback
 from adcraft.serving.stack import register_conversion
 from adcraft.settings import Settings
-from tests.conftest import API_KEY
+from tests.conftest import ADMIN_KEY, API_KEY
 
 KEY = {"x-api-key": API_KEY}
 CONFIG = Path(__file__).resolve().parents[2] / "serve_apps" / "config.yaml"
@@ -27,11 +27,10 @@ CONFIG = Path(__file__).resolve().parents[2] / "serve_apps" / "config.yaml"
 def served(ray_local, serving_stack, tmp_path_factory):
     from serve_apps import local
 
-    log = tmp_path_factory.mktemp("serve-log") / "events.jsonl"
-    overrides = {**serving_stack, "serving": {**serving_stack["serving"],
-                                              "generator_timeout_s": 10.0,
-                                              "follow_alias_s": 2.0,
-                                              "feedback_log": str(log)}}
+    store = tmp_path_factory.mktemp("serve-store") / "adcraft.db"
+    overrides = {**serving_stack, "database_url": f"sqlite:///{store}",
+                 "serving": {**serving_stack["serving"], "generator_timeout_s": 10.0,
+                             "follow_alias_s": 2.0}}
     yield local.start(overrides, port=local.free_port()), overrides
     local.stop()
 
@@ -54,7 +53,7 @@ def test_the_whole_path_and_durable_feedback(served):
     anonymous = requests.post(f"{url}/v1/recommendations", headers=KEY, timeout=60, json={
         "context": {"query": "warm wool socks"}, "k": 2, "with_copy": False}).json()
     assert anonymous["cold_start"] and "embedder" in anonymous["model_versions"]
-    # acknowledged feedback is on disk, and it moved the bandit
+    # acknowledged feedback is committed to the store, and it moved the bandit
     arms = []
     for event in ("impression", "click"):
         ack = requests.post(f"{url}/v1/feedback", headers=KEY, timeout=30, json={
@@ -63,7 +62,7 @@ def test_the_whole_path_and_durable_feedback(served):
         assert ack.status_code == 200
         arms.append(ack.json()["arm"])
     assert arms[1]["successes"] == 1 and arms[1]["mean"] > arms[0]["mean"]
-    logged = read_feedback(overrides["serving"]["feedback_log"])
+    logged = read_feedback(overrides["database_url"])
     assert logged["event_type"].cast(str).to_list() == ["impression", "click"]
     assert logged["variant_id"].unique().to_list() == [item["copy"]["variant_id"]]
     copy = requests.post(f"{url}/v1/copy", headers=KEY, timeout=60, json={
@@ -133,7 +132,8 @@ def test_a_reload_drops_no_request(served):
     thread = threading.Thread(target=traffic)
     thread.start()
     try:
-        r = requests.post(f"{url}/admin/reload", headers=KEY, json={"component": "conversion"},
+        r = requests.post(f"{url}/admin/reload", headers={"x-api-key": ADMIN_KEY},
+                          json={"component": "conversion"},
                           timeout=120)
     finally:
         time.sleep(0.5)

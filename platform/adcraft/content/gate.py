@@ -62,9 +62,17 @@ class Verdict:
     findings: tuple[Finding, ...]
 
     def findings_json(self) -> list[dict]:
-        return [{"check": f.guardrail, "defect": defect_of(f),
-                 "severity": f.severity, "phrase": f.span, "why": f.message}
-                for f in self.findings]
+        """Each finding with its phrase and where that stands in the text (`start`,
+        `end`: character offsets of its last occurrence; None where it is not a span of
+        the text, e.g. a length finding)."""
+        out = []
+        for f in self.findings:
+            start = self.text.rfind(f.span) if f.span else -1
+            out.append({"check": f.guardrail, "defect": defect_of(f), "severity": f.severity,
+                        "phrase": f.span, "why": f.message,
+                        "start": start if start >= 0 else None,
+                        "end": start + len(f.span) if start >= 0 else None})
+        return out
 
 
 class CopyGate:

@@ -44,7 +44,7 @@ class ProductFacts(BaseModel):
     product_id: str = Field(min_length=1)
     title: str = ""
     brand: str | None = None
-    price: float | None = Field(None, ge=0)
+    price: float | None = Field(None, ge=0, strict=True)  # strict: `true` is not a price
     currency: str | None = None
     category_path: list[str] = []
     facts: dict[str, list[str]] = Field(

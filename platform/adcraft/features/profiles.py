@@ -20,14 +20,15 @@ BUDGET_BELOW, PREMIUM_ABOVE = 0.85, 1.15  # shopper's median price / category me
 
 class Interest(BaseModel):
     name: str
-    weight: float = Field(description="share of the shopper's recency-weighted activity")
+    weight: float = Field(description="share of the shopper's recency-weighted activity",
+                          strict=True)
 
 
 class PriceBand(BaseModel):
     label: str = Field(description="budget, mid-range or premium, relative to each category")
-    low: float
-    median: float
-    high: float
+    low: float = Field(strict=True)
+    median: float = Field(strict=True)
+    high: float = Field(strict=True)
     currency: str | None = None
 
 
@@ -55,10 +56,10 @@ class ShopperProfile(BaseModel):
     liked_attributes: list[str] = []
     disliked_attributes: list[str] = []
     recent_queries: list[str] = []
-    n_events: int = 0
-    n_purchases: int = 0
+    n_events: int = Field(0, strict=True)  # strict: a JSON `true` is not a count
+    n_purchases: int = Field(0, strict=True)
     last_seen: datetime | None = None
-    cold_start: bool = False
+    cold_start: bool = Field(False, strict=True)
     embedding: list[float] | None = Field(
         None, description="interest vector; filled by the embedder (a later stage)"
     )

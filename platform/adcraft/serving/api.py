@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adcraft.serving.feedback import UnknownReference
+from adcraft.serving.review_api import review_router
 from adcraft.serving.schemas import (
     CopyBody,
     CopyResponse,
@@ -32,12 +33,12 @@ from adcraft.serving.schemas import (
 )
 from adcraft.serving.service import DependencyError, NotReloadable, RecommendationService
 from adcraft.settings import ServingSettings
+from adcraft.store.copy import InvalidTransition, UnknownCopy
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "x-request-id"
 API_KEY_HEADER = "x-api-key"
 _GOOD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-PROTECTED = ("/v1/", "/admin/")  # /healthz, /docs and /openapi.json stay open
 
 
 def _error(status: int, request_id: str, detail, field: str | None = None,
@@ -96,31 +97,59 @@ class AdmissionMiddleware:
             self.in_flight -= 1
 
 
+ROLE_RANK = {"serving": 0, "marketer": 1, "admin": 2}
+# the least role each protected path needs (first match); other paths stay open
+NEEDS = (("/admin/", "admin"), ("/v1/review", "marketer"), ("/v1/", "serving"))
+
+
+def needed_role(path: str) -> str | None:
+    return next((role for prefix, role in NEEDS if path.startswith(prefix)), None)
+
+
+def principal_of(scope: Scope) -> str:
+    """Who made the request: the API key's name (dev mode: "dev")."""
+    return scope.setdefault("state", {}).get("principal", "")
+
+
 class ApiKeyMiddleware:
     """401 for /v1 and /admin calls without a valid key (X-API-Key or a Bearer token),
-    checked before the body is read; off only in dev mode."""
+    403 for a key whose role is short of the route's (`NEEDS`), checked before the body
+    is read; off only in dev mode (every caller an admin named "dev")."""
 
     def __init__(self, app: ASGIApp, settings: ServingSettings):
         self.app = app
-        self.keys = [k.get_secret_value().encode() for k in settings.api_keys]
+        self.keys = [(k.key.get_secret_value().encode(), k.role, k.name or f"{k.role}-key-{i}")
+                     for i, k in enumerate(settings.api_keys, start=1)]
         self.dev_mode = settings.dev_mode
         if not self.keys and not self.dev_mode:
             log.warning("no API keys configured and not in dev mode: every /v1 call is refused")
 
-    def _valid(self, scope: Scope) -> bool:
+    def _holder(self, scope: Scope) -> tuple[str, str] | None:
         headers = dict(scope["headers"])
         key = headers.get(API_KEY_HEADER.encode(), b"")
         auth = headers.get(b"authorization", b"")
         if not key and auth.lower().startswith(b"bearer "):
             key = auth[7:].strip()
-        return bool(key) and any(hmac.compare_digest(key, k) for k in self.keys)
+        found = None
+        for known, role, name in self.keys:  # every key compared: no timing hint
+            if key and hmac.compare_digest(key, known) and found is None:
+                found = (role, name)
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and not self.dev_mode
-                and scope["path"].startswith(PROTECTED) and not self._valid(scope)):
+        needs = needed_role(scope["path"]) if scope["type"] == "http" else None
+        if needs is None:
+            return await self.app(scope, receive, send)
+        holder = ("admin", "dev") if self.dev_mode else self._holder(scope)
+        if holder is None:
             response = _error(401, request_id_of(scope), "a valid API key is required",
                               headers={"WWW-Authenticate": "Bearer"})
             return await response(scope, receive, send)
+        if ROLE_RANK[holder[0]] < ROLE_RANK[needs]:
+            response = _error(403, request_id_of(scope), f"this key's role ({holder[0]}) "
+                              f"cannot call {scope['path']}: it needs {needs}")
+            return await response(scope, receive, send)
+        scope.setdefault("state", {}).update(role=holder[0], principal=holder[1])
         await self.app(scope, receive, send)
 
 
@@ -167,6 +196,7 @@ class ReloadBody(BaseModel):
 def _errors(*statuses: int) -> dict[int | str, dict]:
     """The error answers a route may give, each an `ErrorBody`, for the OpenAPI schema."""
     why = {400: "the body cannot be read", 401: "no API key, or a wrong one",
+           403: "the API key's role may not call this route",
            404: "the request names something unknown (a product, a request id, a "
                 "variant): `field` says which",
            409: "the action does not apply here", 413: "the body is too large",
@@ -209,6 +239,14 @@ def create_api(service: RecommendationService, settings: ServingSettings,
         return _error(exc.status_code, request_id_of(request.scope), str(exc.detail),
                       headers=exc.headers)
 
+    @api.exception_handler(UnknownCopy)
+    async def no_copy(request: Request, exc: UnknownCopy) -> JSONResponse:
+        return _error(404, request_id_of(request.scope), str(exc), "path.copy_id")
+
+    @api.exception_handler(InvalidTransition)
+    async def cannot(request: Request, exc: InvalidTransition) -> JSONResponse:
+        return _error(409, request_id_of(request.scope), str(exc))
+
     @api.exception_handler(NotReloadable)
     async def not_here(request: Request, exc: NotReloadable) -> JSONResponse:
         return _error(409, request_id_of(request.scope), str(exc))
@@ -233,12 +271,15 @@ def create_api(service: RecommendationService, settings: ServingSettings,
 
     @api.get("/healthz", response_model=Health)
     async def healthz():
-        return Health(status="ok", components={"feedback_log": service.feedback.log.path.name})
+        store = service.feedback.log.engine.dialect.name
+        return Health(status="ok", components={"event_log": store})
 
-    @api.post("/admin/reload", responses=_errors(400, 401, 409, 413, 422, 500, 503))
+    @api.post("/admin/reload", responses=_errors(400, 401, 403, 409, 413, 422, 500, 503))
     async def reload(body: ReloadBody):
         return {"reloaded": await service.reload(body.component)}
 
+    api.include_router(review_router(lambda: service.review,
+                                     _errors(400, 401, 403, 404, 409, 413, 422, 500, 503)))
     api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     api.add_middleware(ApiKeyMiddleware, settings=settings)
     api.add_middleware(AdmissionMiddleware, max_in_flight=settings.max_in_flight)

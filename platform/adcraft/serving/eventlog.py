@@ -1,33 +1,38 @@
-"""The serving event log: one JSON object per line, appended by every Ingress replica.
+"""The serving event log: the `serving_events` table of the store (`adcraft.store`),
+appended by every Ingress replica on every node, read back by all of them.
 
-Two kinds of record:
+Two kinds of record (the `record` column; `kind`, `request_id` and `ts` are columns):
   {"kind": "served", "request_id", "ts", "shopper_id", "segment", "copy_kind",
-   "items": [{"product_id", "position", "variant_id", "copy_text", "source"}]}
+   "items": [{"product_id", "position", "variant_id", "copy_text", "source",
+              "propensity"}]}
   {"kind": "feedback", "request_id", "ts", "shopper_id", "segment", "product_id",
    "variant_id", "event"}
 
-Feedback is acknowledged only after its line is written, flushed and fsynced, so an
-acknowledged event survives `kill -9` and power loss. What was served is written without
-fsync (losing the last few on a crash costs nothing that was promised). Each record is
-one `write` on a file opened with O_APPEND, so replicas on one host never interleave.
-A reader tails the file by byte offset and skips a torn last line.
+An append is one committed transaction, so feedback is acknowledged only after its row
+is committed (SQLite: WAL with FULL sync; PostgreSQL: its commit), and survives `kill
+-9` of the replica. A reader tails the table by id. On PostgreSQL ids are handed out
+before commit, so a row may appear below the newest id a reader has seen: the ids it
+skipped are looked for again for `GAP_WAIT_S`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
+import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlalchemy import Engine, insert, or_, select
 
 from adcraft.data.schemas import SCHEMAS, EventType
+from adcraft.store.db import store_engine
+from adcraft.store.tables import serving_events
 
 log = logging.getLogger(__name__)
+GAP_WAIT_S = 30.0  # how long an id skipped by a reader may still turn up (a late commit)
+MAX_GAPS = 10_000
 
 FEEDBACK_SCHEMA = pl.Schema({
     "shopper_id": pl.String, "product_id": pl.String,
@@ -41,59 +46,59 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class EventLog:
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-        self._lock = threading.Lock()
-        self._offset = 0  # bytes read so far by `tail`
-        size = os.fstat(self._fd).st_size
-        if size:  # a crash may have left half a line: end it so the next record parses
-            with open(self.path, "rb") as f:
-                f.seek(size - 1)
-                if f.read(1) != b"\n":
-                    os.write(self._fd, b"\n")
+def _engine(source: Engine | str) -> Engine:
+    return source if isinstance(source, Engine) else store_engine(source)
 
-    def append(self, record: dict[str, Any], durable: bool) -> None:
-        line = (json.dumps(record, separators=(",", ":"), default=str) + "\n").encode()
-        with self._lock:
-            os.write(self._fd, line)
-            if durable:
-                os.fsync(self._fd)
+
+class EventLog:
+    def __init__(self, source: Engine | str):
+        """`source`: an engine, or a database URL (migrated on first use)."""
+        self.engine = _engine(source)
+        self._lock = threading.Lock()
+        self._last = 0  # the newest id read by `tail`
+        self._gaps: dict[int, float] = {}  # ids below it not seen yet -> when first missed
+
+    @property
+    def name(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def append(self, record: dict[str, Any], durable: bool = True) -> None:
+        """Commit one record. (`durable` is kept for callers: every append is a commit.)"""
+        with self.engine.begin() as conn:
+            conn.execute(insert(serving_events).values(
+                kind=record["kind"], request_id=record["request_id"],
+                ts=datetime.fromisoformat(record["ts"]) if "ts" in record else now(),
+                record=record))
 
     def tail(self) -> list[dict[str, Any]]:
-        """Records appended (by anyone) since the last call; the first call reads all."""
-        with self._lock, open(self.path, "rb") as f:
-            f.seek(self._offset)
-            data = f.read()
-            end = data.rfind(b"\n") + 1  # a line still being written waits for next time
-            self._offset += end
-        return parse_lines(data[:end], self.path)
+        """Records committed (by anyone) since the last call; the first call reads all."""
+        t = serving_events.c
+        with self._lock:
+            since = t.id > self._last
+            where = or_(since, t.id.in_(list(self._gaps))) if self._gaps else since
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(t.id, t.record).where(where).order_by(t.id)).all()
+            out, clock = [], time.monotonic()
+            for row_id, record in rows:
+                if self._gaps.pop(row_id, None) is None and row_id > self._last:
+                    if self._last and row_id - self._last - 1 <= MAX_GAPS:
+                        self._gaps.update(dict.fromkeys(range(self._last + 1, row_id), clock))
+                    self._last = row_id
+                out.append(record)
+            self._gaps = {i: t0 for i, t0 in self._gaps.items() if clock - t0 < GAP_WAIT_S}
+        return out
 
     def close(self) -> None:
-        os.close(self._fd)
+        """Nothing to release: the engine is the process's (`store.db.store_engine`)."""
 
 
-def parse_lines(data: bytes, source: Path | str = "<log>") -> list[dict[str, Any]]:
-    out = []
-    for line in data.splitlines():
-        if not line.strip():
-            continue
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            log.warning("%s: skipped an unreadable line (%d bytes, a torn write?)", source,
-                        len(line))
-    return out
+def read_records(source: Engine | str) -> list[dict[str, Any]]:
+    with _engine(source).connect() as conn:
+        return [r for (r,) in conn.execute(select(serving_events.c.record)
+                                           .order_by(serving_events.c.id))]
 
 
-def read_records(path: str | Path) -> list[dict[str, Any]]:
-    path = Path(path)
-    return parse_lines(path.read_bytes(), path) if path.is_file() else []
-
-
-def read_feedback(path: str | Path) -> pl.DataFrame:
+def read_feedback(source: Engine | str) -> pl.DataFrame:
     """The acknowledged feedback as a frame in the `events` layout (`session_id` holds
     the request id) plus `variant_id` and `segment`; `event_type` also has
     "impression". Training pipelines read this; `feedback_events` gives the plain
@@ -101,7 +106,7 @@ def read_feedback(path: str | Path) -> pl.DataFrame:
     rows = [{"shopper_id": r["shopper_id"], "product_id": r["product_id"],
              "event_type": r["event"], "ts": r["ts"], "session_id": r["request_id"],
              "query": None, "variant_id": r.get("variant_id"), "segment": r.get("segment")}
-            for r in read_records(path) if r.get("kind") == "feedback"]
+            for r in read_records(source) if r.get("kind") == "feedback"]
     if not rows:
         return pl.DataFrame(schema=FEEDBACK_SCHEMA)
     frame = pl.DataFrame(rows, schema_overrides={"ts": pl.String, "event_type": pl.String})
@@ -118,14 +123,15 @@ def feedback_events(feedback: pl.DataFrame) -> pl.DataFrame:
             .select(SCHEMAS["events"].names()))
 
 
-def served_impressions(path: str | Path) -> pl.DataFrame:
+def served_impressions(source: Engine | str) -> pl.DataFrame:
     """Every item shown with copy, labelled by the feedback that followed: rows of the
-    `impressions` table (`policy` "thompson"; propensity unknown, left at 1)."""
-    records = read_records(path)
+    `impressions` table (`policy` "thompson", `propensity` the logged probability that
+    the bandit chose the variant shown; 1 where none was logged)."""
+    records = read_records(source)
     shown = [{"impression_id": f"{r['request_id']}:{i['product_id']}", "ts": r["ts"],
               "shopper_id": r["shopper_id"], "product_id": i["product_id"],
               "copy_variant_id": i.get("variant_id"), "copy_text": i.get("copy_text"),
-              "position": i["position"]}
+              "position": i["position"], "propensity": i.get("propensity") or 1.0}
              for r in records if r.get("kind") == "served" for i in r["items"]]
     schema = SCHEMAS["impressions"]
     if not shown:
@@ -143,5 +149,5 @@ def served_impressions(path: str | Path) -> pl.DataFrame:
             lambda k: outcome.get(k, (False, False))[0], return_dtype=pl.Boolean),
         converted=pl.col("impression_id").map_elements(
             lambda k: outcome.get(k, (False, False))[1], return_dtype=pl.Boolean),
-        propensity=pl.lit(1.0), policy=pl.lit("thompson"), campaign=pl.lit(None, pl.String),
+        policy=pl.lit("thompson"), campaign=pl.lit(None, pl.String),
     ).cast({k: v for k, v in schema.items()}).select(schema.names())

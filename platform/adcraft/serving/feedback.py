@@ -1,15 +1,16 @@
 """What feedback changes while serving: the bandit over copy variants, each shopper's
 recent activity (which the ranker reads), and which requests feedback may refer to.
-All of it is replayed from the event log, so replicas converge and a restart loses
-nothing that was acknowledged."""
+All of it is replayed from the event log in the store, so replicas on every node
+converge and a restart loses nothing that was acknowledged."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 from adcraft.serving.bandit import ThompsonBandit
 from adcraft.serving.eventlog import EventLog, now
@@ -34,10 +35,11 @@ class Served:
 
 
 class FeedbackState:
-    def __init__(self, path: str | Path, remembered_requests: int = 100_000,
+    def __init__(self, events: EventLog | Engine | str, remembered_requests: int = 100_000,
                  recent_events: int = 50, seed: int | None = None,
                  bandit_arms: int = 200_000):
-        self.log = EventLog(path)
+        """`events`: the event log, or the store (an engine or database URL) holding it."""
+        self.log = events if isinstance(events, EventLog) else EventLog(events)
         self.bandit = ThompsonBandit(seed, remembered_requests, bandit_arms)
         # shopper -> recent events; as many shoppers as requests remembered, the one
         # heard from longest ago forgotten first (anonymous ids are one per request)

@@ -94,7 +94,9 @@ class CopyOut(BaseModel):
     text: str
     variant_id: str
     kind: CopyKind
-    source: Literal["generator", "template"]
+    source: Literal["generator", "template", "human", "edited"]
+    reviewed: bool = Field(False, description="approved in the copy store before it was "
+                                              "shown (false: written for this request)")
     degraded: bool = Field(description="template copy because the generator failed or "
                                        "was slow")
     fallback: Literal["generator_unavailable", "no_variant_passed"] | None = Field(

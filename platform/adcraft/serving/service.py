@@ -13,6 +13,7 @@ from typing import Protocol
 from adcraft.content.prompts import build_messages
 from adcraft.content.request import CopyRequest, ProductFacts
 from adcraft.features.profiles import segment_of
+from adcraft.serving.approved import ApprovedCopy
 from adcraft.serving.components import (
     ConversionScorer,
     CopyWriter,
@@ -26,6 +27,7 @@ from adcraft.serving.components import (
 )
 from adcraft.serving.copy_choice import choose_copy
 from adcraft.serving.feedback import FeedbackState, UnknownReference
+from adcraft.serving.review import ReviewService
 from adcraft.serving.schemas import (
     CopyBody,
     CopyOut,
@@ -92,9 +94,13 @@ class LocalBackends:
 
 class RecommendationService:
     def __init__(self, shop: ShopView, backends: Backends, feedback: FeedbackState,
-                 settings: ServingSettings):
+                 settings: ServingSettings, approved: ApprovedCopy | None = None,
+                 review: ReviewService | None = None):
+        """`approved`: copy approved in the store, shown before anything is generated;
+        `review`: the review API's service (both None: no copy store)."""
         self.shop, self.backends, self.feedback, self.settings = (shop, backends, feedback,
                                                                   settings)
+        self.approved, self.review = approved, review
 
     async def _required(self, what: str, call):
         try:
@@ -128,6 +134,17 @@ class RecommendationService:
     def _choose(self, segment: str):
         return lambda variants: self.feedback.choose(segment, list(variants))
 
+    def _approved(self, request: CopyRequest, segment: str) -> list[CopyOut]:
+        if self.approved is None:
+            return []
+        return self.approved.variants(request.product.product_id, segment,
+                                      request.kind.value, request.locale)
+
+    def _choose_reviewed(self, variants: list[CopyOut], segment: str) -> CopyOut:
+        """The bandit's pick among approved variants, with its probability."""
+        index, probability = self.feedback.choose(segment, [v.variant_id for v in variants])
+        return variants[index].model_copy(update={"propensity": probability})
+
     async def recommend(self, body: RecommendationRequest, request_id: str
                         ) -> RecommendationResponse:
         started = time.perf_counter()
@@ -158,11 +175,19 @@ class RecommendationService:
         if body.with_copy and items:
             requests = [CopyRequest(profile=profile, product=self.shop.facts(it.product_id),
                                     kind=body.kind, n_variants=body.variants) for it in items]
-            generated, versions["generator"] = await self._generate(requests)
-            for item, request, variants in zip(items, requests, generated):
-                item.copy_, _ = choose_copy(request, variants, self.shop.vocabulary,
-                                            self._choose(segment), self.settings.selection)
-            degraded = any(v is None for v in generated)
+            reviewed = [self._approved(r, segment) for r in requests]
+            live = [i for i, r in enumerate(reviewed) if not r and self.settings.live_generation]
+            # [] where nothing is generated: template copy stands in, not "unavailable"
+            generated: list[list[str] | None] = [[] for _ in requests]
+            if live:
+                texts, versions["generator"] = await self._generate([requests[i] for i in live])
+                for i, variants in zip(live, texts):
+                    generated[i] = variants
+                degraded = any(generated[i] is None for i in live)
+            for item, request, variants, shown in zip(items, requests, generated, reviewed):
+                item.copy_ = (self._choose_reviewed(shown, segment) if shown else choose_copy(
+                    request, variants, self.shop.vocabulary, self._choose(segment),
+                    self.settings.selection)[0])
         self.feedback.record_served(request_id, shopper_id, segment,
                                     body.kind.value if body.with_copy else None,
                                     [_served(it, position) for position, it in
@@ -180,8 +205,17 @@ class RecommendationService:
             profile = profile.model_copy(update={"shopper_id": body.shopper_id})
         request = CopyRequest(profile=profile, product=product, kind=body.kind,
                               n_variants=body.variants)
-        generated, version = await self._generate([request])
         segment = segment_of(profile)
+        reviewed = [] if body.product is not None else self._approved(request, segment)
+        if reviewed:  # approved copy for this product and segment: no generation
+            chosen = self._choose_reviewed(reviewed, segment)
+            self.feedback.record_served(request_id, profile.shopper_id, segment,
+                                        body.kind.value,
+                                        [_served_copy(product.product_id, chosen, 1)])
+            return CopyResponse(request_id=request_id, product_id=product.product_id,
+                                copy=chosen, variants=reviewed[:body.variants], degraded=False,
+                                model_versions={"copy": "store"})
+        generated, version = await self._generate([request])
         chosen, kept = choose_copy(request, generated[0], self.shop.vocabulary,
                                    self._choose(segment), self.settings.selection)
         self.feedback.record_served(request_id, profile.shopper_id, segment, body.kind.value,

@@ -51,9 +51,8 @@ def pinned_overrides(settings: Settings, **serving: Any) -> dict[str, Any]:
                 "shared_data_dir"):
         pinned[key] = str(Path(pinned[key]).resolve())
     pinned["mlflow_tracking_uri"] = tracking_uri(settings)
-    current = settings.serving.model_dump(mode="json", exclude={"api_keys", "feedback_log"})
-    feedback_log = str(Path(settings.serving.feedback_log).resolve())
-    return {**pinned, "serving": {**current, "feedback_log": feedback_log, **serving}}
+    current = settings.serving.model_dump(mode="json", exclude={"api_keys"})
+    return {**pinned, "serving": {**current, **serving}}
 
 
 def missing_models(settings: Settings) -> list[str]:

@@ -11,41 +11,20 @@ import pytest
 from starlette.testclient import TestClient
 
 from adcraft.serving.api import create_api
-from adcraft.serving.components import ConversionScorer, CopyWriter, QueryEmbedder, Ranker
 from adcraft.serving.feedback import FeedbackState
 from adcraft.serving.service import LocalBackends, RecommendationService
-from adcraft.settings import Settings
-from adcraft.shopview import ShopView
+from tests.adcraft.serving.conftest import FailingBackends
 from tests.conftest import API_KEY
 
 KEY = {"x-api-key": API_KEY}
-
-
-class FailingBackends(LocalBackends):
-    """The real models, with a generator that fails (or is slow, when `delay_s`)."""
-
-    delay_s: float | None = None
-
-    async def generate(self, messages, n):
-        if self.delay_s is None:
-            raise RuntimeError("generator replica died")
-        await asyncio.sleep(self.delay_s)
-        return await super().generate(messages, n)
-
-
-@pytest.fixture(scope="module")
-def parts(serving_stack):
-    settings = Settings(**serving_stack)
-    shop = ShopView.load(settings)
-    return settings, shop, (QueryEmbedder.load(settings), Ranker.load(settings, shop),
-                            ConversionScorer.load(settings, shop), CopyWriter.load(settings))
 
 
 def _client(parts, tmp_path, backends=LocalBackends, **serving) -> TestClient:
     settings, shop, models = parts
     config = settings.serving.model_copy(update=serving)
     service = RecommendationService(shop, backends(*models),
-                                    FeedbackState(tmp_path / "events.jsonl", seed=0), config)
+                                    FeedbackState(f"sqlite:///{tmp_path}/events.db", seed=0),
+                                    config)
     return TestClient(create_api(service, config))
 
 
@@ -228,8 +207,8 @@ def test_overload_is_answered_503_at_once_not_queued(parts, tmp_path):
                                                  "generator_timeout_s": 30.0})
     backends = FailingBackends(*models)
     backends.delay_s = 1.5  # the first request holds the one place for 1.5 s
-    service = RecommendationService(shop, backends, FeedbackState(tmp_path / "e.jsonl", seed=0),
-                                    config)
+    service = RecommendationService(shop, backends,
+                                    FeedbackState(f"sqlite:///{tmp_path}/e.db", seed=0), config)
     app = create_api(service, config)
     product = shop.products["product_id"][0]
 

@@ -15,19 +15,26 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from adcraft.serving.api import create_api
+from adcraft.serving.approved import ApprovedCopy
 from adcraft.serving.components import ConversionScorer, QueryEmbedder, Ranker
 from adcraft.serving.feedback import FeedbackState
+from adcraft.serving.review import ReviewService
 from adcraft.serving.service import LocalBackends, RecommendationService
-from adcraft.settings import ServingSettings, Settings
+from adcraft.settings import ApiKey, ServingSettings, Settings
 from adcraft.shopview import ShopView
+from adcraft.store.copy import CopyStore
+from adcraft.store.db import store_engine
 from tests.conftest import API_KEY
+
+# an admin key reaches every route (roles are tested in test_api)
+ADMIN = ServingSettings(api_keys=[ApiKey(key=API_KEY, role="admin")])
 
 
 class ServiceApp:
     """The ASGI app under test: the routes alone until the fixture puts the service in."""
 
     def __init__(self):
-        self.app = create_api(None, ServingSettings(api_keys=[API_KEY]))
+        self.app = create_api(None, ADMIN)
 
     async def __call__(self, scope, receive, send):
         await self.app(scope, receive, send)
@@ -43,9 +50,13 @@ def real_service(serving_stack, tmp_path_factory):
     shop = ShopView.load(s)
     backends = LocalBackends(QueryEmbedder.load(s), Ranker.load(s, shop),
                              ConversionScorer.load(s, shop), None)
-    service = RecommendationService(shop, backends, FeedbackState(
-        tmp_path_factory.mktemp("contract") / "events.jsonl", seed=0), s.serving)
-    routes_only, APP.app = APP.app, create_api(service, s.serving)
+    engine = store_engine(f"sqlite:///{tmp_path_factory.mktemp('contract')}/adcraft.db")
+    store = CopyStore(engine)
+    service = RecommendationService(shop, backends, FeedbackState(engine, seed=0), s.serving,
+                                    ApprovedCopy(store, shop.vocabulary),
+                                    ReviewService(store, shop))
+    routes_only, APP.app = APP.app, create_api(service, s.serving.model_copy(
+        update={"api_keys": ADMIN.api_keys}))
     yield
     APP.app = routes_only
 

@@ -22,8 +22,8 @@ def _serve(state: FeedbackState, request_id: str = "r1") -> None:
     ({"request_id": "r1", "item": "P9", "event": "click"}, "item"),
     ({"request_id": "r1", "item": "P1", "variant": "v-2", "event": "click"}, "variant"),
 ])
-def test_feedback_about_nothing_served_names_the_field(tmp_path, body, field):
-    state = FeedbackState(tmp_path / "log.jsonl")
+def test_feedback_about_nothing_served_names_the_field(database_url, body, field):
+    state = FeedbackState(database_url)
     _serve(state)
     with pytest.raises(UnknownReference) as caught:
         state.record_feedback(FeedbackBody(**body))
@@ -33,9 +33,9 @@ def test_feedback_about_nothing_served_names_the_field(tmp_path, body, field):
         ("Outdoor", "v-1"): (1, 0)} and not state.recent
 
 
-def test_replicas_sharing_the_log_agree(tmp_path):
-    one = FeedbackState(tmp_path / "log.jsonl", seed=0)
-    two = FeedbackState(tmp_path / "log.jsonl", seed=0)
+def test_replicas_sharing_the_log_agree(database_url):
+    one = FeedbackState(database_url, seed=0)
+    two = FeedbackState(database_url, seed=0)
     _serve(one)
     # served by one replica, feedback arrives at the other
     arm = two.record_feedback(FeedbackBody(request_id="r1", item="P1", event="click"))
@@ -45,20 +45,20 @@ def test_replicas_sharing_the_log_agree(tmp_path):
     assert one.bandit.state("Outdoor", "v-1") == two.bandit.state("Outdoor", "v-1")
     assert [e["product_id"] for e in one.recent_activity("S1")] == ["P1", "P2"]
     # a restart replays the log into the same state
-    three = FeedbackState(tmp_path / "log.jsonl")
+    three = FeedbackState(database_url)
     assert three.bandit.state("Outdoor", "v-1").successes == 1
     assert len(three.recent_activity("S1")) == 2 and three.recent_activity("S2") == []
 
 
-def test_only_the_newest_requests_are_remembered(tmp_path):
-    state = FeedbackState(tmp_path / "log.jsonl", remembered_requests=2)
+def test_only_the_newest_requests_are_remembered(database_url):
+    state = FeedbackState(database_url, remembered_requests=2)
     for r in ("r1", "r2", "r3"):
         _serve(state, r)
     assert list(state.served) == ["r2", "r3"]
 
 
-def test_recent_activity_is_kept_for_as_many_shoppers_as_requests(tmp_path):
-    state = FeedbackState(tmp_path / "log.jsonl", remembered_requests=2)
+def test_recent_activity_is_kept_for_as_many_shoppers_as_requests(database_url):
+    state = FeedbackState(database_url, remembered_requests=2)
     for shopper in ("S1", "S2", "S3"):
         state.record_served(f"r-{shopper}", shopper, "Outdoor", None, [
             {"product_id": "P1", "position": 1, "variant_id": None, "copy_text": None,
