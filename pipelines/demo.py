@@ -7,8 +7,11 @@
    7. fine-tune the copy generator (SmolLM2 + LoRA, Ray Train + DeepSpeed ZeRO-2 on 2 CPU
       workers) on best-of-n copy, evaluate it against the base model, register, gate it
    8. embed the catalogue and build the product index (faiss), logged to MLflow
-   9. evaluate retrieval (HR@10, NDCG@10 against popularity) on the synthetic shop
-  10. start the Serve application on this machine and ask it for two contrasting
+   9. batch copy (Ray Data, an actor pool with the generator): gated variants for the
+      most viewed products and the segments the demo asks for, into the copy store,
+      approved automatically (logged as such: no person read them)
+  10. evaluate retrieval (HR@10, NDCG@10 against popularity) on the synthetic shop
+  11. start the Serve application on this machine and ask it for two contrasting
       shoppers' recommendations, with copy and the model versions that answered
 
 Re-running reuses what is built (tables, features, champions, the index) unless
@@ -45,6 +48,7 @@ from adcraft.retrieval.index import latest_index_run
 from adcraft.settings import Settings, get_settings
 from adcraft.specs import CONVERSION, GENERATOR
 from pipelines import (
+    batch_copy,
     build_features,
     build_index,
     evaluate_retrieval,
@@ -105,9 +109,26 @@ def stages(args: argparse.Namespace, settings: Settings) -> list[Stage]:
         Stage("embed catalogue + build index", lambda: build_index.main(["synthetic"]),
               lambda: latest_index_run(registry, "synthetic") is not None
               and registry.alias_version(EMBEDDER_MODEL) is not None),
+        Stage("batch copy into the store + automatic approval",
+              lambda: max(batch_copy.main(a) for a in batch_jobs(args, settings))),
         Stage("evaluate retrieval", lambda: evaluate_retrieval.main(
             ["--no-amazon"] + (["--no-tune"] if args.quick_eval else []))),
     ]
+
+
+def batch_jobs(args: argparse.Namespace, settings: Settings) -> list[list[str]]:
+    """`pipelines.batch_copy` runs for what the demo asks: email subjects for the two
+    shoppers' segments, recommendation reasons for a new visitor; resumable, so a rerun
+    writes only what is missing."""
+    from adcraft.features.profiles import profile_for, segment_of
+
+    profiles = read_tables(dataset_dir("synthetic", settings) / "features")["profiles"]
+    segments = sorted({segment_of(profile_for(profiles, s))
+                       for s in contrasting_shoppers(profiles, 2)})
+    common = ["--products", str(args.batch_products), "--popular-first", "--candidates",
+              str(args.batch_candidates), "--approve-passed"]
+    return [["--kind", "email_subject", "--segments", *segments, *common],
+            ["--kind", "recommendation_reason", "--segments", "cold", *common]]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=2, help="generator epochs (default 2)")
     parser.add_argument("--generator-model", help="base generator folder (default: "
                                                   "SmolLM2-135M-Instruct from the cache)")
+    parser.add_argument("--batch-products", type=int, default=30,
+                        help="most viewed products the batch copy job writes for (default 30)")
+    parser.add_argument("--batch-candidates", type=int, default=4,
+                        help="generated candidates per product and segment (default 4)")
     parser.add_argument("--quick-eval", action="store_true",
                         help="retrieval evaluation without tuning the fusion weights")
     parser.add_argument("--rebuild", action="store_true",

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from ray import serve
 from ray.serve import Application
 from ray.serve.handle import DeploymentHandle
@@ -220,7 +221,11 @@ class Ingress:
             ReviewService(store, shop))
 
     def __serve_build_asgi_app__(self):
-        return create_api(self.service, self.settings.serving, behind_serve=True)
+        import ray
+
+        replica = f"{ray.get_runtime_context().get_node_id()[:12]}:{os.getpid()}"
+        return create_api(self.service, self.settings.serving, behind_serve=True,
+                          replica=replica)
 
 
 class AppArgs(BaseModel):
@@ -228,6 +233,9 @@ class AppArgs(BaseModel):
     {"home": "/srv/adcraft", "serving": {"dataset": "synthetic", "dev_mode": true}}."""
 
     settings: dict[str, Any] = {}
+    deployments: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "per deployment, options over config.yaml's, e.g. {\"Ingress\": {\"num_replicas\": "
+        "2, \"ray_actor_options\": {\"resources\": {\"ingress\": 1}}}}"))
 
 
 def build(args: AppArgs) -> Application:
@@ -237,6 +245,12 @@ def build(args: AppArgs) -> Application:
     # ... and the registry it means: replicas' environments may differ from this one's
     overrides["mlflow_tracking_uri"] = tracking_uri(Settings(**overrides))
     options = deployment_options()
+    for name, extra in args.deployments.items():
+        if name not in options:
+            raise ValueError(f"no deployment {name!r}; one of {sorted(options)}")
+        options[name] = {**options[name], **extra}
+        if "num_replicas" in extra:
+            options[name].pop("autoscaling_config", None)
     threads = replica_threads(Settings(**overrides))
     models = [d.options(**_with_threads(options[d.name], threads)).bind(overrides)
               for d in (Embedder, RankerDeployment, ConversionModel, Generator)]

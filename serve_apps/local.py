@@ -60,9 +60,12 @@ def local_threads(overrides: dict[str, Any]) -> dict[str, Any]:
 
 
 def start(overrides: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
-          num_cpus: int | None = None) -> str:
+          num_cpus: int | None = None, deployments: dict[str, dict] | None = None,
+          proxy_location: str = "EveryNode") -> str:
     """Deploy the application; returns its base URL. Uses the running Ray if any, else
-    RAY_ADDRESS, else starts a local one (token auth as Ray 2.60 sets it up)."""
+    RAY_ADDRESS, else starts a local one (token auth as Ray 2.60 sets it up).
+    `deployments`: options over config.yaml's (`AppArgs.deployments`); `proxy_location`
+    "HeadOnly" where several nodes share this machine (one port, one proxy)."""
     global _started_ray
     import ray
     from ray import serve
@@ -75,9 +78,10 @@ def start(overrides: dict[str, Any], host: str = "127.0.0.1", port: int = 8000,
         ray.init(address=address, num_cpus=num_cpus if address == "local" else None,
                  log_to_driver=False, configure_logging=False)
         _started_ray = True
-    serve.start(http_options={"host": host, "port": port})
+    serve.start(http_options={"host": host, "port": port}, proxy_location=proxy_location)
     log.info("deploying the adcraft application (5 deployments) on %s:%s", host, port)
-    serve.run(build(AppArgs(settings=overrides)), name="adcraft", route_prefix="/")
+    serve.run(build(AppArgs(settings=overrides, deployments=deployments or {})),
+              name="adcraft", route_prefix="/")
     return f"http://{host}:{port}"
 
 

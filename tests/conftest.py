@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -60,20 +61,10 @@ SMALL_SHOP = {"n_products": 200, "n_shoppers": 300, "n_events": 20_000, "n_impre
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A randomly initialised 2-layer Llama (width 64) with the SmolLM2 tokenizer and its
     chat template, saved as a normal model folder: a causal LM that trains in seconds."""
-    import torch
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+    from adcraft.models.tiny import tiny_causal_lm
 
-    tokenizer = AutoTokenizer.from_pretrained(get_settings().generator_model_dir,
-                                              local_files_only=True)
-    folder = tmp_path_factory.mktemp("tiny-llama")
-    torch.manual_seed(0)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=512,
-        tie_word_embeddings=True, bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    LlamaForCausalLM(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
+    folder = tiny_causal_lm(tmp_path_factory.mktemp("tiny-llama"),
+                            get_settings().generator_model_dir)
     return folder
 
 
@@ -111,6 +102,36 @@ def _postgres_reachable() -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _postgres_schema():
+    """A new schema of the test PostgreSQL as a database URL; dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from adcraft.store.db import dispose_engines
+
+    schema = f"adcraft_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        dispose_engines()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _no_postgres() -> str | None:
+    """None when the test PostgreSQL answers; else why not (failing where CI needs it)."""
+    why = _postgres_reachable()
+    if why is not None and os.environ.get("ADCRAFT_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required here and not reachable: {why}")
+    return why
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> str:
     """A fresh, empty store database: SQLite in a tmp folder, or a new schema of the
@@ -120,23 +141,19 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    why = _postgres_reachable()
+    why = _no_postgres()
     if why is not None:
-        if os.environ.get("ADCRAFT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required here and not reachable: {why}")
         pytest.skip(f"no PostgreSQL at {POSTGRES_URL} ({why}): the store runs on SQLite here")
-    schema = f"adcraft_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    from adcraft.store.db import dispose_engines
+    with _postgres_schema() as url:
+        yield url
 
-    dispose_engines()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+
+@pytest.fixture
+def shared_store_url(tmp_path) -> str:
+    """A store for several processes and nodes: a fresh schema of the machine's
+    PostgreSQL where it answers (as on a cluster), else SQLite in a tmp folder."""
+    if _no_postgres() is not None:
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+        return
+    with _postgres_schema() as url:
+        yield url

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from adcraft.registry import CHAMPION, Registry
 from adcraft.retrieval.index import latest_index_run
+from adcraft.settings import get_settings
+from adcraft.store.copy import CopyStore, QueueFilter
+from adcraft.store.db import store_engine
 from pipelines import demo
 
 TINY = ["--trials", "2", "--copy-pairs", "6", "--eval-pairs", "3", "--epochs", "1",
-        "--quick-eval"]
+        "--quick-eval", "--batch-products", "4", "--batch-candidates", "2"]
 
 
 def test_demo_builds_everything_serves_and_reuses_it(home, ray_local, tiny_model_dir, capsys):
     assert demo.main([*TINY, "--generator-model", str(tiny_model_dir), "--port", "0"]) == 0
     out = capsys.readouterr().out
-    for part in ("[10/10] serve the application", "== Copy generator", "adcraft-generator v1:",
+    for part in ("[11/11] serve the application", "batch copy into the store",
+                 "== Copy generator", "adcraft-generator v1:",
                  "Synthetic shop", "Open Bandit Dataset sample", "60,000 rows",
                  "hidden favourite", "Into:", "new, no history yet",
                  "adcraft-conversion@champion = v1", "auc 0.", "hr_at_10",
@@ -33,11 +37,18 @@ def test_demo_builds_everything_serves_and_reuses_it(home, ray_local, tiny_model
     assert answers.count("Shopper S") == 2
     assert answers.count(" by the generator") + answers.count(" by the template") >= 6
     assert "conversion adcraft-conversion/1" in answers
-    assert "generator adcraft-generator/1" in answers
+    # the batch job's copy is in the store, approved automatically (and logged so)
+    store = CopyStore(store_engine(get_settings().database_url))
+    approved = store.queue(QueueFilter(status="approved"))
+    kinds = {r["kind"] for r in store.queue(QueueFilter(status="approved"), limit=200).items}
+    assert approved.total >= 4 and kinds == {"email_subject", "recommendation_reason"}
+    assert store.reviews(approved.items[0]["id"])[0]["action"] == "auto_approve"
 
-    # a re-run reuses what is built: no new versions, no new index
+    # a re-run reuses what is built: no new versions, no new index, no new copy
+    proposed = store.queue().total
     assert demo.main([*TINY, "--no-serve"]) == 0
     again = capsys.readouterr().out
     assert again.count("built already, reused") == 7
     assert registry.versions("adcraft-conversion") == [1]
     assert registry.versions("adcraft-generator") == [1]
+    assert store.queue().total == proposed  # the batch job resumed: nothing new

@@ -214,8 +214,25 @@ def _field(loc) -> str:
     return ".".join(str(p) for p in loc)
 
 
+class ReplicaHeaderMiddleware:
+    """Every response names the replica that answered (`X-Adcraft-Replica`: node and
+    process), for operators tracing a request across replicas and nodes."""
+
+    def __init__(self, app: ASGIApp, replica: str):
+        self.app, self.header = app, (b"x-adcraft-replica", replica.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_named(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append(self.header)
+            await send(message)
+
+        await self.app(scope, receive, send_named if scope["type"] == "http" else send)
+
+
 def create_api(service: RecommendationService, settings: ServingSettings,
-               behind_serve: bool = False) -> FastAPI:
+               behind_serve: bool = False, replica: str | None = None) -> FastAPI:
+    """The app; `replica` (e.g. "node:pid"): named on every response."""
     api = FastAPI(title="adcraft", version="1", description="Personalised recommendations "
                   "with copy written for each shopper; feedback trains what is shown.")
 
@@ -283,5 +300,7 @@ def create_api(service: RecommendationService, settings: ServingSettings,
     api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     api.add_middleware(ApiKeyMiddleware, settings=settings)
     api.add_middleware(AdmissionMiddleware, max_in_flight=settings.max_in_flight)
+    if replica:
+        api.add_middleware(ReplicaHeaderMiddleware, replica=replica)
     api.add_middleware(RequestIdMiddleware, echo=not behind_serve)  # last added: outermost
     return api

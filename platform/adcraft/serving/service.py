@@ -215,7 +215,10 @@ class RecommendationService:
             return CopyResponse(request_id=request_id, product_id=product.product_id,
                                 copy=chosen, variants=reviewed[:body.variants], degraded=False,
                                 model_versions={"copy": "store"})
-        generated, version = await self._generate([request])
+        if self.settings.live_generation or body.product is not None:
+            generated, version = await self._generate([request])
+        else:  # only approved copy, and none here: template copy stands in
+            generated, version = [[]], UNAVAILABLE
         chosen, kept = choose_copy(request, generated[0], self.shop.vocabulary,
                                    self._choose(segment), self.settings.selection)
         self.feedback.record_served(request_id, profile.shopper_id, segment, body.kind.value,

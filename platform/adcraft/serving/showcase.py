@@ -31,7 +31,9 @@ def describe_answer(answer: dict, who: str) -> str:
                      f"{item['score']:.3f}" + (f", p(convert) {p:.3f}" if p is not None else ""))
         copy = item.get("copy")
         if copy:
-            source = copy["source"] + (" (degraded)" if copy["degraded"] else "")
+            source = copy["source"] + (" (degraded)" if copy["degraded"] else "") + (
+                ", approved in the copy store" if copy.get("reviewed") else
+                ", written for this request")
             lines.append(textwrap.fill(f'"{copy["text"]}"', width=92,
                                        initial_indent="     ", subsequent_indent="      "))
             lines.append(f"     {copy['kind']} by the {source}, variant {copy['variant_id']}; "

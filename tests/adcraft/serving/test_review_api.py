@@ -26,18 +26,34 @@ KEYS = [ApiKey(key="serve-key-1"), ApiKey(key="market-key-1", role="marketer", n
         ApiKey(key="admin-key-1", role="admin", name="root")]
 
 
-@pytest.fixture
-def app(parts, database_url):
-    """(client, store, service): the generator always fails, so any copy that is not
-    template copy came from the store."""
+def _app(parts, database_url, **serving):
     settings, shop, models = parts
-    config = settings.serving.model_copy(update={"api_keys": KEYS, "approved_refresh_s": 0.01})
+    config = settings.serving.model_copy(update={"api_keys": KEYS, "approved_refresh_s": 0.01,
+                                                 **serving})
     engine = store_engine(database_url)
     store = CopyStore(engine)
     service = RecommendationService(shop, FailingBackends(*models), FeedbackState(engine, seed=0),
                                     config, ApprovedCopy(store, shop.vocabulary, 0.01),
                                     ReviewService(store, shop))
     return TestClient(create_api(service, config)), store, service
+
+
+@pytest.fixture
+def app(parts, database_url):
+    """(client, store, service): the generator always fails, so any copy that is not
+    template copy came from the store."""
+    return _app(parts, database_url)
+
+
+def test_without_live_generation_nothing_is_generated(parts, database_url):
+    client, _, _ = _app(parts, database_url, live_generation=False)
+    copy = client.post("/v1/copy", headers=SERVING, json={"product_id": "P000001"}).json()
+    assert copy["copy"]["source"] == "template" and not copy["degraded"]
+    assert copy["model_versions"] == {"generator": "unavailable"}
+    body = client.post("/v1/recommendations", headers=SERVING, json={
+        "shopper_id": "S000001", "k": 2}).json()
+    assert not body["degraded"] and "generator" not in body["model_versions"]
+    assert all(i["copy"]["source"] == "template" for i in body["items"])
 
 
 def _propose(service, store, product_id: str, texts: list[str]) -> None:
