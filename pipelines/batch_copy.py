@@ -50,8 +50,11 @@ log = logging.getLogger("pipelines.batch_copy")
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--kind", default="ad_copy", choices=[k.value for k in CopyKind])
-    p.add_argument("--locale", default=BatchCopyConfig.locale)
+    p.add_argument("--kind", default="ad_copy", choices=[k.value for k in CopyKind],
+                   help="the copy slot (default ad_copy; the web channel shows "
+                        "recommendation_reason, email email_subject)")
+    p.add_argument("--locale", default=BatchCopyConfig.locale,
+                   help=f"the copy's locale (default {BatchCopyConfig.locale})")
     p.add_argument("--products", type=int, help="only N products (default all): the first "
                                                 "N, or with --popular-first the most viewed")
     p.add_argument("--popular-first", action="store_true",
@@ -61,7 +64,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="passing variants proposed per slot")
     p.add_argument("--candidates", type=int, default=BatchCopyConfig.candidates,
                    help="generated per slot")
-    p.add_argument("--max-new-tokens", type=int, default=BatchCopyConfig.max_new_tokens)
+    p.add_argument("--max-new-tokens", type=int, default=BatchCopyConfig.max_new_tokens,
+                   help="generated tokens per candidate")
     p.add_argument("--batch-size", type=int, default=8, help="slots per generator call")
     p.add_argument("--concurrency", type=int, default=2, help="actors (one CPU each)")
     p.add_argument("--templates-only", action="store_true",

@@ -45,7 +45,9 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """The English stem (cached: the gate asks for the same words again and again)."""
     return _stemmer().stemWord(word.lower())
 
 

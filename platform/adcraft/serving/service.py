@@ -131,6 +131,11 @@ class RecommendationService:
                 version = result.version
         return out, version
 
+    async def _remember(self, *served) -> None:
+        """What was served, into the event log: a commit, off the event loop, so other
+        requests go on meanwhile."""
+        await asyncio.to_thread(self.feedback.record_served, *served)
+
     def _choose(self, segment: str):
         return lambda variants: self.feedback.choose(segment, list(variants))
 
@@ -188,10 +193,10 @@ class RecommendationService:
                 item.copy_ = (self._choose_reviewed(shown, segment) if shown else choose_copy(
                     request, variants, self.shop.vocabulary, self._choose(segment),
                     self.settings.selection)[0])
-        self.feedback.record_served(request_id, shopper_id, segment,
-                                    body.kind.value if body.with_copy else None,
-                                    [_served(it, position) for position, it in
-                                     enumerate(items, start=1)])
+        await self._remember(request_id, shopper_id, segment,
+                             body.kind.value if body.with_copy else None,
+                             [_served(it, position) for position, it in
+                              enumerate(items, start=1)])
         log.info("request %s: %d items, copy=%s, degraded=%s, %.0f ms", request_id, len(items),
                  body.with_copy, degraded, 1000 * (time.perf_counter() - started))
         return RecommendationResponse(request_id=request_id, shopper_id=shopper_id,
@@ -209,9 +214,8 @@ class RecommendationService:
         reviewed = [] if body.product is not None else self._approved(request, segment)
         if reviewed:  # approved copy for this product and segment: no generation
             chosen = self._choose_reviewed(reviewed, segment)
-            self.feedback.record_served(request_id, profile.shopper_id, segment,
-                                        body.kind.value,
-                                        [_served_copy(product.product_id, chosen, 1)])
+            await self._remember(request_id, profile.shopper_id, segment, body.kind.value,
+                                 [_served_copy(product.product_id, chosen, 1)])
             return CopyResponse(request_id=request_id, product_id=product.product_id,
                                 copy=chosen, variants=reviewed[:body.variants], degraded=False,
                                 model_versions={"copy": "store"})
@@ -221,8 +225,8 @@ class RecommendationService:
             generated, version = [[]], UNAVAILABLE
         chosen, kept = choose_copy(request, generated[0], self.shop.vocabulary,
                                    self._choose(segment), self.settings.selection)
-        self.feedback.record_served(request_id, profile.shopper_id, segment, body.kind.value,
-                                    [_served_copy(product.product_id, chosen, 1)])
+        await self._remember(request_id, profile.shopper_id, segment, body.kind.value,
+                             [_served_copy(product.product_id, chosen, 1)])
         return CopyResponse(request_id=request_id, product_id=product.product_id, copy=chosen,
                             variants=kept, degraded=generated[0] is None,
                             model_versions={"generator": version})

@@ -28,9 +28,17 @@ def test_an_answer_reads_as_products_copy_facts_and_versions():
     assert lines[0] == "Shopper S1  (segment knitwear)"
     assert "1. Merino Jumper  [P000007]  score 0.910, p(convert) 0.031" in text
     assert '"Soft merino for cold mornings."' in text
-    assert "email_subject by the generator, variant v2; facts: merino wool" in text
+    assert ("email_subject by the generator, written for this request, variant v2; facts: "
+            "merino wool") in text
     assert "2. Wool Socks  [P000009]  score 0.500" in text and "p(convert) None" not in text
     assert lines[-1] == "  answered by: conversion c/1, generator g/2"
+
+
+def test_copy_from_the_store_says_so():
+    answer = _answer(degraded=False)
+    answer["items"][0]["copy"]["reviewed"] = True
+    assert "by the generator, approved in the copy store, variant v2" in describe_answer(
+        answer, "Shopper S1")
 
 
 def test_degraded_answers_say_so():
