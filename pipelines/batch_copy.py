@@ -91,11 +91,19 @@ def slots(shop: ShopView, store: CopyStore, args: argparse.Namespace) -> pl.Data
     products = products.head(args.products) if args.products else products
     every = pl.DataFrame({"product_id": products}).join(
         pl.DataFrame({"segment": segments}), how="cross")
-    done = store.slots_done(args.kind, args.locale)
-    if not done:
-        return every
-    have = pl.DataFrame(list(done), schema=["product_id", "segment"], orient="row")
-    return every.join(have, on=["product_id", "segment"], how="anti")
+    return not_done(store, every.with_columns(kind=pl.lit(args.kind)), args.locale)
+
+
+def not_done(store: CopyStore, todo: pl.DataFrame, locale: str) -> pl.DataFrame:
+    """The (product, segment, kind) slots of `todo` the store holds no copy for yet."""
+    parts = []
+    for (kind,), part in todo.group_by("kind", maintain_order=True):
+        done = store.slots_done(kind, locale)
+        if done:
+            have = pl.DataFrame(list(done), schema=["product_id", "segment"], orient="row")
+            part = part.join(have, on=["product_id", "segment"], how="anti")
+        parts.append(part)
+    return pl.concat(parts) if parts else todo
 
 
 def human_proposals(shop: ShopView, args: argparse.Namespace, run_id: str) -> list[Proposal]:
@@ -116,10 +124,14 @@ def human_proposals(shop: ShopView, args: argparse.Namespace, run_id: str) -> li
     return out
 
 
-def run(settings: Settings, args: argparse.Namespace) -> dict[str, float]:
+def run(settings: Settings, args: argparse.Namespace, todo: pl.DataFrame | None = None
+        ) -> dict[str, float]:
+    """The job; `todo`: these (product_id, segment, kind) slots instead of the products x
+    segments of `args` (the demo passes what it will show)."""
     store = CopyStore(store_engine(settings.database_url))
     shop = ShopView.load(settings)
-    todo = slots(shop, store, args)
+    todo = slots(shop, store, args) if todo is None else not_done(store, todo, args.locale)
+    kinds = sorted(set(todo["kind"].to_list()) | {args.kind})
     config = {"kind": args.kind, "locale": args.locale, "variants": args.variants,
               "candidates": args.candidates, "max_new_tokens": args.max_new_tokens,
               "generator": not args.templates_only}
@@ -127,9 +139,10 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, float]:
     counts = {"slots": float(todo.height), "proposed": 0.0, "passed": 0.0,
               "from_generator": 0.0, "from_template": 0.0}
     started = time.perf_counter()
-    with registry.run(f"batch-copy-{args.kind}") as active:
+    with registry.run(f"batch-copy-{'-'.join(kinds)}") as active:
         run_id = active.info.run_id
-        mlflow.log_params({**config, "slots": todo.height, "sequential": args.sequential,
+        mlflow.log_params({**config, "kinds": ",".join(kinds), "slots": todo.height,
+                           "sequential": args.sequential,
                            "concurrency": args.concurrency, "batch_size": args.batch_size,
                            "database": store.engine.dialect.name})
         sample: list[dict] = []
@@ -178,9 +191,9 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, float]:
         counts["seconds"] = seconds
         counts["slots_per_s"] = todo.height / seconds if seconds else 0.0
         if args.approve_passed:
-            counts["auto_approved"] = float(store.bulk_approve(
-                QueueFilter(kind=args.kind, locale=args.locale), "batch_copy (automatic)",
-                automatic=True, limit=10**9))
+            counts["auto_approved"] = float(sum(store.bulk_approve(
+                QueueFilter(kind=kind, locale=args.locale), "batch_copy (automatic)",
+                automatic=True, limit=10**9) for kind in kinds))
         mlflow.log_metrics(counts)
         if sample:
             mlflow.log_table({k: [row[k] for row in sample] for k in sample[0]},

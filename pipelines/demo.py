@@ -8,7 +8,7 @@
       workers) on best-of-n copy, evaluate it against the base model, register, gate it
    8. embed the catalogue and build the product index (faiss), logged to MLflow
    9. batch copy (Ray Data, an actor pool with the generator): gated variants for the
-      most viewed products and the segments the demo asks for, into the copy store,
+      products, segments and kinds the demo's answers will show, into the copy store,
       approved automatically (logged as such: no person read them)
   10. evaluate retrieval (HR@10, NDCG@10 against popularity) on the synthetic shop
   11. start the Serve application on this machine and ask it for two contrasting
@@ -27,9 +27,12 @@ import argparse
 import logging
 import secrets
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import polars as pl
 
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
@@ -110,25 +113,69 @@ def stages(args: argparse.Namespace, settings: Settings) -> list[Stage]:
               lambda: latest_index_run(registry, "synthetic") is not None
               and registry.alias_version(EMBEDDER_MODEL) is not None),
         Stage("batch copy into the store + automatic approval",
-              lambda: max(batch_copy.main(a) for a in batch_jobs(args, settings))),
+              lambda: batch_stage(args, settings)),
         Stage("evaluate retrieval", lambda: evaluate_retrieval.main(
             ["--no-amazon"] + (["--no-tune"] if args.quick_eval else []))),
     ]
 
 
-def batch_jobs(args: argparse.Namespace, settings: Settings) -> list[list[str]]:
-    """`pipelines.batch_copy` runs for what the demo asks: email subjects for the two
-    shoppers' segments, recommendation reasons for a new visitor; resumable, so a rerun
-    writes only what is missing."""
-    from adcraft.features.profiles import profile_for, segment_of
+def demo_asks(profiles) -> list[tuple[str, dict]]:
+    """What the demo asks the application: two contrasting shoppers by email, a new
+    visitor on the web."""
+    from adcraft.features.profiles import profile_for
 
-    profiles = read_tables(dataset_dir("synthetic", settings) / "features")["profiles"]
-    segments = sorted({segment_of(profile_for(profiles, s))
-                       for s in contrasting_shoppers(profiles, 2)})
-    common = ["--products", str(args.batch_products), "--popular-first", "--candidates",
-              str(args.batch_candidates), "--approve-passed"]
-    return [["--kind", "email_subject", "--segments", *segments, *common],
-            ["--kind", "recommendation_reason", "--segments", "cold", *common]]
+    asks = []
+    for shopper_id in contrasting_shoppers(profiles, 2):
+        profile = profile_for(profiles, shopper_id)
+        likes = ", ".join(profile.liked_attributes[:3]) or "-"
+        tops = ", ".join(c.name for c in profile.categories[:2])
+        asks.append((f"Shopper {shopper_id} (into {tops}; likes {likes})",
+                     {"shopper_id": shopper_id, "k": 3, "channel": "email", "variants": 2}))
+    asks.append(("A new visitor searching 'warm wool jumper'",
+                 {"context": {"query": "warm wool jumper"}, "k": 2, "channel": "web",
+                  "variants": 2}))
+    return asks
+
+
+def demo_shelf(settings: Settings) -> pl.DataFrame:
+    """The (product, segment, kind) slots the demo's answers will show: its requests
+    ranked in this process (the same index and models, no copy)."""
+    import asyncio
+
+    from adcraft.serving.components import ConversionScorer, QueryEmbedder, Ranker
+    from adcraft.serving.feedback import FeedbackState
+    from adcraft.serving.schemas import RecommendationRequest
+    from adcraft.serving.service import LocalBackends, RecommendationService
+    from adcraft.shopview import ShopView
+    from adcraft.store.db import dispose_engines
+
+    shop = ShopView.load(settings)
+    backends = LocalBackends(QueryEmbedder.load(settings), Ranker.load(settings, shop),
+                             ConversionScorer.load(settings, shop), None)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:  # its own event log, thrown away
+        service = RecommendationService(shop, backends, FeedbackState(
+            f"sqlite:///{tmp}/shelf.db"), settings.serving)
+        for i, (_, body) in enumerate(demo_asks(shop.profiles)):
+            request = RecommendationRequest(**{**body, "with_copy": False})
+            answer = asyncio.run(service.recommend(request, f"shelf-{i}"))
+            rows += [{"product_id": item.product_id, "segment": answer.segment,
+                      "kind": request.kind.value} for item in answer.items]
+        dispose_engines()
+    return pl.DataFrame(rows).unique(maintain_order=True)
+
+
+def batch_stage(args: argparse.Namespace, settings: Settings) -> int:
+    """`pipelines.batch_copy` (Ray Data) for the products, segments and kinds the demo
+    will show, approved automatically; resumable, so a rerun writes only what is
+    missing. A shop runs it over its whole catalogue (a GPU makes that hours, not days)."""
+    shelf = demo_shelf(settings)
+    print(f"writing copy for the {shelf.height} (product, segment, kind) slots the demo "
+          "will show", flush=True)
+    args = batch_copy.parse_args(["--candidates", str(args.batch_candidates),
+                                  "--approve-passed", "--batch-size", "4"])
+    batch_copy.run(settings, args, shelf)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,8 +189,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=2, help="generator epochs (default 2)")
     parser.add_argument("--generator-model", help="base generator folder (default: "
                                                   "SmolLM2-135M-Instruct from the cache)")
-    parser.add_argument("--batch-products", type=int, default=30,
-                        help="most viewed products the batch copy job writes for (default 30)")
     parser.add_argument("--batch-candidates", type=int, default=4,
                         help="generated candidates per product and segment (default 4)")
     parser.add_argument("--quick-eval", action="store_true",
@@ -205,7 +250,6 @@ def summarise(settings: Settings) -> None:
 def serve_and_ask(settings: Settings, port: int, keep_serving: bool) -> int:
     """Start the application here, ask it for two contrasting shoppers, print the answers
     and how to query it; stop it (or keep it up until Ctrl-C)."""
-    from adcraft.features.profiles import profile_for
     from adcraft.serving.showcase import ask, describe_answer, how_to_query
     from adcraft.serving.stack import pinned_overrides
     from serve_apps import local
@@ -224,17 +268,9 @@ def serve_and_ask(settings: Settings, port: int, keep_serving: bool) -> int:
     try:
         url = local.start(overrides, port=port)
         print(f"application up at {url}", flush=True)
-        for shopper_id in shoppers:
-            profile = profile_for(profiles, shopper_id)
-            likes = ", ".join(profile.liked_attributes[:3]) or "-"
-            tops = ", ".join(c.name for c in profile.categories[:2])
-            answer = ask(url, key, {"shopper_id": shopper_id, "k": 3, "channel": "email",
-                                  "variants": 2})
-            print("\n" + describe_answer(answer, f"Shopper {shopper_id} (into {tops}; "
-                                                 f"likes {likes})"))
-        answer = ask(url, key, {"context": {"query": "warm wool jumper"}, "k": 2,
-                                "channel": "web", "variants": 2})
-        print("\n" + describe_answer(answer, "A new visitor searching 'warm wool jumper'"))
+        for who, body in demo_asks(profiles):
+            answer = ask(url, key, body)
+            print("\n" + describe_answer(answer, who))
         product = answer["items"][0]["product_id"] if answer["items"] else "P000001"
         hint = "<your key>" if keys else key
         print(f"\n== Query it yourself\n  adcraft serve   (then, from another shell; key: "

@@ -11,7 +11,7 @@ from adcraft.store.db import store_engine
 from pipelines import demo
 
 TINY = ["--trials", "2", "--copy-pairs", "6", "--eval-pairs", "3", "--epochs", "1",
-        "--quick-eval", "--batch-products", "4", "--batch-candidates", "2"]
+        "--quick-eval", "--batch-candidates", "2"]
 
 
 def test_demo_builds_everything_serves_and_reuses_it(home, ray_local, tiny_model_dir, capsys):
@@ -37,6 +37,8 @@ def test_demo_builds_everything_serves_and_reuses_it(home, ray_local, tiny_model
     assert answers.count("Shopper S") == 2
     assert answers.count(" by the generator") + answers.count(" by the template") >= 6
     assert "conversion adcraft-conversion/1" in answers
+    # what it showed the shoppers was written and approved before they asked
+    assert answers.count("approved in the copy store") >= 6
     # the batch job's copy is in the store, approved automatically (and logged so)
     store = CopyStore(store_engine(get_settings().database_url))
     approved = store.queue(QueueFilter(status="approved"))

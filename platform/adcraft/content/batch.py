@@ -71,8 +71,9 @@ def segment_personas(shop: ShopView, max_likes: int = PERSONA_LIKES
 
 
 class BatchCopy:
-    """Proposals for a batch of slots ({"product_id": [...], "segment": [...]}), as
-    columns of `Proposal` fields. Loads the shop and the champions once (an actor)."""
+    """Proposals for a batch of slots ({"product_id": [...], "segment": [...]}, and
+    "kind" where it is not the config's), as columns of `Proposal` fields. Loads the
+    shop and the champions once (an actor)."""
 
     def __init__(self, settings: dict[str, Any], config: dict[str, Any] | None = None,
                  run_id: str | None = None):
@@ -99,10 +100,11 @@ class BatchCopy:
 
     def __call__(self, batch: dict[str, Sequence[str]]) -> dict[str, list]:
         c = self.config
+        kinds = batch["kind"] if "kind" in batch else [c.kind] * len(batch["product_id"])
         requests = [CopyRequest(profile=self.personas.get(seg, self.personas["cold"]),
-                                product=self.shop.facts(pid), kind=CopyKind(c.kind),
+                                product=self.shop.facts(pid), kind=CopyKind(str(kind)),
                                 locale=c.locale, n_variants=c.variants)
-                    for pid, seg in zip(batch["product_id"], batch["segment"])]
+                    for pid, seg, kind in zip(batch["product_id"], batch["segment"], kinds)]
         generated = (self.writer.generate([build_messages(r) for r in requests], c.candidates)
                      if self.writer is not None else [[] for _ in requests])
         rows: list[Proposal] = []
