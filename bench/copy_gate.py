@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from adcraft.content.check_copy import CopyItem, format_scores, judge_items, read_items, scores
-from adcraft.content.gate import CopyGate, parse
+from adcraft.content.gate import CopyGate
+from adcraft.content.reading import forget_parsed
 from adcraft.settings import GenerationSettings
 
 DATA = Path(__file__).resolve().parent / "data" / "copy_gate"
@@ -53,7 +54,7 @@ def gate_cost(items: list[CopyItem], repeats: int = 1) -> np.ndarray:
     """Seconds per variant for a gate judging items of already-read products (what a
     batch job or a replica sees after its first request for a product)."""
     judge_items(items)  # warm: models loaded, products read
-    parse.cache_clear()  # ... but every copy text is read afresh
+    forget_parsed()  # ... but every copy text is read afresh
     gates: dict = {}
     out = []
     for _ in range(repeats):

@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from adcraft.content.bestofn import ShopContext
-from adcraft.content.gate import CopyGate
+from adcraft.content.gate import CopyGate, Verdict
 from adcraft.content.prompts import build_messages
+from adcraft.content.reading import is_cjk, read_products_ahead
 from adcraft.content.request import DEFAULT_LOCALE, CopyKind, CopyRequest
 from adcraft.content.selection import names_a_like, pick
 from adcraft.content.templates import template_variants
@@ -107,6 +108,10 @@ class BatchCopy:
                     for pid, seg, kind in zip(batch["product_id"], batch["segment"], kinds)]
         generated = (self.writer.generate([build_messages(r) for r in requests], c.candidates)
                      if self.writer is not None else [[] for _ in requests])
+        if requests and not is_cjk(c.locale):  # the batch's products and copy read in one pass each
+            read_products_ahead(r.product for r in requests)
+            CopyGate.for_request(requests[0], self.shop.vocabulary).read_ahead(
+                t for texts in generated for t in texts)
         rows: list[Proposal] = []
         asked: list[CopyRequest] = []  # the request of each row
         for request, segment, texts in zip(requests, batch["segment"], generated):
@@ -131,7 +136,7 @@ class BatchCopy:
         if self.config.keep_failed:
             for v in checked:
                 if not v.kept:
-                    verdict = gate.judge(v.original or v.text, request.product, request.profile)
+                    verdict = Verdict(v.original or v.text, False, v.first)
                     out.append(self._proposal(request, segment, verdict.text, "generator",
                                               False, verdict.findings_json()))
         if not chosen:  # template copy, so the slot has something a marketer can approve

@@ -35,7 +35,7 @@ from adcraft.content.guardrails import (
 )
 from adcraft.content.open_claims import AboutProduct, OpenClaims
 from adcraft.content.prompts import SYSTEM_PROMPT
-from adcraft.content.reading import language_of, parse
+from adcraft.content.reading import is_cjk, language_of, parse, read_ahead
 from adcraft.content.relevance import OnTask
 from adcraft.content.request import CopyKind, CopyRequest, ProductFacts
 from adcraft.content.wellformed import WellFormed
@@ -82,6 +82,7 @@ class CopyGate:
             CopyKind.ad_copy), locale: str = "en-GB", max_chars: int | None = None,
                  known_names: Iterable[str] = (), settings: GateSettings | None = None):
         self.settings = settings or GateSettings()
+        self.locale = locale
         vocabulary = vocabulary or FactVocabulary({})
         self.guardrails: list[Guardrail] = [
             # open claims read every word of English and Chinese copy; the catalogue's
@@ -105,6 +106,11 @@ class CopyGate:
                        settings)
         return _default_gate(vocabulary, request.kind, request.locale, request.limit)
 
+    def read_ahead(self, texts: Iterable[str]) -> None:
+        """Read these texts in one batch before they are judged (English copy)."""
+        if not is_cjk(self.locale):
+            read_ahead(t for text in texts for t in (text, text.strip()))
+
     def judge(self, text: str, product: ProductFacts,
               profile: ShopperProfile | None = None) -> Verdict:
         """The verdict on `text` exactly as written (no repair)."""
@@ -114,6 +120,7 @@ class CopyGate:
     def filter(self, texts: Sequence[str], product: ProductFacts,
                profile: ShopperProfile | None = None) -> list[CheckedVariant]:
         """Each text judged, repaired where a sentence can go, and judged again."""
+        self.read_ahead(texts)
         return filter_variants(texts, product, profile, self.guardrails)
 
 

@@ -371,6 +371,7 @@ class CheckedVariant:
     repaired: bool = False
     kept: bool = True
     original: str = ""
+    first: tuple[Finding, ...] = ()  # the findings on the original as written
 
 
 def filter_variants(variants: Sequence[str], facts: ProductFacts,
@@ -381,7 +382,7 @@ def filter_variants(variants: Sequence[str], facts: ProductFacts,
     out = []
     for original in variants:
         text: str | None = original
-        findings = run_guardrails(original, facts, profile, guardrails)
+        findings = first = run_guardrails(original, facts, profile, guardrails)
         seen = list(findings)
         repaired = False
         for _ in range(MAX_REPAIR_ROUNDS):
@@ -394,5 +395,5 @@ def filter_variants(variants: Sequence[str], facts: ProductFacts,
                 seen += [f for f in findings if f not in seen]
         kept = text is not None and all(f.severity == "warn" for f in findings)
         out.append(CheckedVariant(text if kept and text else original, seen,
-                                  repaired and kept, kept, original))
+                                  repaired and kept, kept, original, tuple(first)))
     return out

@@ -43,6 +43,12 @@ NUMBER_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000,
     "double": 2, "dual": 2, "twin": 2, "triple": 3, "single": 1,
+    "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    # ordinals ("the complete fifth season" of "The Complete Sixth Season"); not "first"
+    # or "second", which copy says of a shopper's own first time or a second look
+    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
 }
 
 # Chinese copy: words (jieba's) that connect, frame or praise without stating a

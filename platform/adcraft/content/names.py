@@ -173,3 +173,16 @@ def misspelt(word: str, held) -> str | None:
         if known.isalpha() and _one_edit(low, known) and word_zipf(known) >= COINED_ZIPF:
             return known
     return None
+
+
+def brand_as_written(word: str, brand: str | None) -> str | None:
+    """The brand's own word that `word` is one letter away from ("Spencers" of the
+    brand "Marks & Spencer", pasted from a title that misspells it), else None; a
+    possessive ("Levi's" of "Levis") is the brand."""
+    if not brand or len(word) < 4 or not word[:1].isupper():
+        return None
+    low = re.sub(r"['’]s$", "", word.lower())
+    words = [w.lower() for w in re.findall(r"[^\W_]+", brand)]
+    if low in words or low + "s" in words and low != word.lower():  # "Levi's" of "Levis"
+        return None
+    return next((w for w in words if len(w) >= 4 and _one_edit(low, w)), None)

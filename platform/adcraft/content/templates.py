@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from adcraft.content.prompts import liked_in_product, price_text
-from adcraft.content.reading import title_phrase
+from adcraft.content.reading import parse, title_phrase
 from adcraft.content.request import CopyKind, CopyRequest
 
 # {name}: the product's title (or its head when the title is long); {short}: what a
@@ -45,17 +45,31 @@ def _cap(text: str) -> str:
 
 
 def _name(request: CopyRequest, limit: int) -> str:
-    """The title when it fits, else its head ("Redmi 9A"); "" when neither fits: a cut
-    title leaves dangling words ("TENOC Phone Case Compatible")."""
-    for name in (request.product.title.strip(), _short(request)):
+    """The title when it fits and reads as a name, else its head ("Redmi 9A"); "" when
+    neither fits: a cut title leaves dangling words ("TENOC Phone Case Compatible")."""
+    title = request.product.title.strip()
+    for name in (title if _reads_as_name(title) else "", _short(request)):
         if name and len(name) <= limit:
             return name
     return ""
 
 
-_TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s[-–]\s)")
+NAME_WORDS = 10  # a longer title is a list of search keywords, not what a person says
+_KEYWORD_LIST = re.compile(r"[|,]|\s[-–]\s|\w-\s|\s-\w")
+_AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")  # "100", "18", not "FC5", "9A"
+
+
+def _reads_as_name(title: str) -> bool:
+    """Not "Reli. Vinyl Gloves | 200 Pack | S, M, L", "Toddler Pillow- 13X18 Baby
+    Pillows", "Sustain Pedal for Keyboards, black", fifteen words of search terms, nor
+    numbers stacked up ("Paxcoo 100 Pcs 18 Inches Waxed Cotton Necklace Cord")."""
+    return (len(title.split()) <= NAME_WORDS and not _KEYWORD_LIST.search(title)
+            and len(_AMOUNT.findall(title)) <= 1)
+
+
+_TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s[-–]\s|(?<=\w)-\s)")
 SHORT_NAME_CHARS = 40
-PHRASE_NAME_CHARS = 50  # a name that stops where the title says what it is for
+PHRASE_NAME_CHARS = 60  # a name that stops where the title says what it is for
 
 
 def _short(request: CopyRequest) -> str:
@@ -64,18 +78,39 @@ def _short(request: CopyRequest) -> str:
     ("Waterpik Aquarius Water Flosser Professional"), else the brand and the head's last
     word, its type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
     product = request.product
-    head = _TITLE_BREAK.split(product.title, maxsplit=1)[0].strip()
-    if head and len(head) <= SHORT_NAME_CHARS:
+    head = _noun_ended(_TITLE_BREAK.split(product.title, maxsplit=1)[0].strip())
+    if head and len(head) <= SHORT_NAME_CHARS and len(_AMOUNT.findall(head)) <= 1:
         return head
-    phrase = title_phrase(product.title)  # up to "with", "for": "Waterpik ... Flosser"
-    if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2:
+    # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese")
+    phrase = _noun_ended(title_phrase(product.title, joins=False))
+    if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2 and len(
+            _AMOUNT.findall(phrase)) <= 1:
         return phrase
     words = head.split()
     brand = product.brand or ""
+    stated = {w.lower() for part in product.category_path for w in re.findall(r"[\w-]+", part)}
     if brand and words and head.lower().startswith(brand.lower()) and re.fullmatch(
-            r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", words[-1]):  # a word, not "g" or "ml"
-        return f"{brand} {words[-1]}"
+            r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", words[-1]) and words[-1].lower() in stated:
+        return f"{brand} {words[-1]}"  # the type, as the shop's category names it
     return ""
+
+
+def _noun_ended(name: str) -> str:
+    """`name` up to its last noun, number or model code: a cut title leaves "Screen
+    Protector Designed", "Purina ONE Natural" (read in lower case: title case makes
+    every word look like a name)."""
+    lower = name.lower()
+    if not name or len(lower) != len(name):
+        return name
+    doc = parse(lower)
+    for token in reversed(doc):
+        if not (token.is_punct or token.tag_ in _NOT_A_NAME_END or (
+                token.tag_ in {"VBD", "VBN"} and token.text.endswith("ed"))):
+            return name[:token.idx + len(token.text)].strip()  # ("cardigan" reads as VBD)
+    return ""
+
+
+_NOT_A_NAME_END = {"JJ", "JJR", "RB", "IN", "CC", "DT", "TO", "VBG", "POS"}
 
 
 def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:

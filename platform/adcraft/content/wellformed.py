@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 from adcraft.content.claims import CJK
+from adcraft.content.grammar import grammar_slips
 from adcraft.content.guardrails import Finding
-from adcraft.content.names import cut_name, misspelt, repeated_keyword
+from adcraft.content.names import brand_as_written, cut_name, misspelt, repeated_keyword
 from adcraft.content.reading import (
     CJK_LOCALES,
     detect_language,
@@ -22,6 +23,9 @@ from adcraft.features.profiles import ShopperProfile
 from adcraft.settings import GateSettings
 
 _CJK_RUN = re.compile(f"[{CJK}]")
+# Chinese that ends on a joining word or a comma has lost its last phrase
+_CJK_BREAKS_OFF = re.compile(r"(?:[都和与及或而把让给被并也还更又就、，,：:；;]|不仅|不但|而且|并且"
+                             r"|但是|因为|所以|如果|虽然|还有|以及|或者|之后|以后|的时候)\s*$")
 # "closure1 main", "E27Switch", "side,mounted", "Is?:Organic": a catalogue's glued text
 _RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|[?!][:A-Za-z]"
                            r"|[a-z]{2}\.[A-Z][a-z]|&nbsp;|\bnbsp;|&amp;"
@@ -69,9 +73,18 @@ class WellFormed:
                                defect="wrong_language"))
             return out
         if want in CJK_LOCALES:
+            if want == "zh" and _CJK_BREAKS_OFF.search(text):  # "通勤、休闲都"
+                out.append(Finding(self.name, "block", "the copy stops mid-sentence",
+                                   text[-2:], defect="incoherent"))
             return out
         held = product_text(facts)
         for word in dict.fromkeys(words):
+            brand = brand_as_written(word, facts.brand)
+            if brand:
+                out.append(Finding(self.name, "block", f"'{word}' is not how the brand is "
+                                   f"written: '{facts.brand}'", word,
+                                   defect="wrong_brand_or_name"))
+                continue
             near = misspelt(word, held) if len(word) >= 4 else None
             if near:
                 out.append(Finding(self.name, "block", f"'{word}' is misspelt: the product's "
@@ -84,6 +97,7 @@ class WellFormed:
                                    word, defect="incoherent"))
         out += self._fragments(text, facts.title) + self._bare_facts(text, facts)
         out += self._names(text, facts)
+        out += grammar_slips(text, " ".join(filter(None, [facts.title, facts.brand])))
         doubled = re.search(r"\b([\w-]{3,})\s+(?:and|or|&)\s+\1\b(?!\s+[A-Z0-9]{1,2}\b)", text,
                             re.IGNORECASE)  # not "Wii and Wii U"
         if doubled:
@@ -177,6 +191,9 @@ class WellFormed:
             end = words[n - 1].strip(",.:;")
             # "... Men Grey": a fact's value; "Logitech G G703 6-Button": a modifier
             stops = end.lower() in values or re.fullmatch(r"\d+(?:\.\d+)?-[^\W\d_]+", end)
+            # "... Screen Protector Designed" (for iPhone ...), "... Macaroni" (and Cheese)
+            stops = stops or words[n].lower() in {"and", "&", "of"} or bool(
+                last and last[-1].tag_ in {"VBD", "VBN"} and last[-1].text.endswith("ed"))
             return prefix if last and (last[-1].pos_ in NAME_END_POS or stops) else None
         return None
 

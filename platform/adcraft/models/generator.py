@@ -73,8 +73,11 @@ class CopyGenerator:
             # all but the last prompt token: generate needs one uncached token to start
             # positions count real tokens only, as generate counts them (left padding)
             positions = (mask.cumsum(-1) - 1).clamp(min=0)
+            # (logits of one position only: the prompt's logits over the whole
+            # vocabulary are not needed and cost more than reading the prompt itself)
             self.model(input_ids=ids[:, :-1], attention_mask=mask[:, :-1],
-                       position_ids=positions[:, :-1], past_key_values=cache, use_cache=True)
+                       position_ids=positions[:, :-1], past_key_values=cache, use_cache=True,
+                       logits_to_keep=1)
             cache.batch_repeat_interleave(n)
             tokens = self.model.generate(
                 input_ids=ids.repeat_interleave(n, dim=0),

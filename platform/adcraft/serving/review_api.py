@@ -4,14 +4,14 @@ admin's key is needed (`api.ApiKeyMiddleware`); the key's name is the reviewer."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from adcraft.content.request import CopyKind
+from adcraft.content.request import DEFAULT_LOCALE, CopyKind
 from adcraft.serving.review import ReviewService
 from adcraft.serving.service import DependencyError
 from adcraft.store.copy import QueueFilter
@@ -120,6 +120,33 @@ class BulkResult(BaseModel):
     approved: int
 
 
+class PreviewBody(Strict):
+    product_id: str = Field(min_length=1, max_length=128)
+    segment: str = Field("cold", min_length=1, max_length=256,
+                         description="whose copy: a segment of the shop (its persona)")
+    kind: CopyKind = CopyKind.ad_copy
+    locale: str = Field(DEFAULT_LOCALE, min_length=2, max_length=16)
+    candidates: int = Field(4, ge=1, le=12, description="variants the generator writes")
+    propose: StrictBool = Field(False, description="put them in the review queue too")
+
+
+class PreviewVariant(BaseModel):
+    text: str
+    passed_gate: bool
+    repaired: bool = Field(description="the gate cut a failing sentence and the rest passed")
+    findings: list[GateFinding]
+
+
+class Preview(BaseModel):
+    product_id: str
+    segment: str
+    kind: CopyKind
+    locale: str
+    generator_version: str
+    proposed: bool
+    variants: list[PreviewVariant]
+
+
 def reviewer(request: Request) -> str:
     """Who acts: the name of the API key that made the request."""
     return request.scope.get("state", {}).get("principal") or "unknown"
@@ -137,9 +164,10 @@ def _filters(f: Filters) -> QueueFilter:
     return QueueFilter(**data)
 
 
-def review_router(service_review: Callable[[], ReviewService | None], responses: dict
-                  ) -> APIRouter:
-    """The routes; `service_review()` gives the review service when a call comes."""
+def review_router(service_review: Callable[[], ReviewService | None], responses: dict,
+                  preview: Callable[..., Awaitable[dict]] | None = None) -> APIRouter:
+    """The routes; `service_review()` gives the review service when a call comes;
+    `preview(**PreviewBody)`: live generation judged by the gate."""
 
     def review() -> ReviewService:
         found = service_review()
@@ -178,5 +206,12 @@ def review_router(service_review: Callable[[], ReviewService | None], responses:
     def bulk_approve(body: BulkApprove, who: Who):
         return BulkResult(approved=review().bulk_approve(_filters(body.filters), who,
                                                        body.limit))
+
+    @router.post("/preview", response_model=Preview)
+    async def live_preview(body: PreviewBody):
+        review()  # 503 without a copy store
+        if preview is None:
+            raise DependencyError("this service has no generator to preview with")
+        return await preview(**body.model_dump(mode="json"))
 
     return router

@@ -231,6 +231,28 @@ class RecommendationService:
                             variants=kept, degraded=generated[0] is None,
                             model_versions={"generator": version})
 
+    async def preview(self, product_id: str, segment: str, kind: str, locale: str,
+                      candidates: int, propose: bool) -> dict:
+        """A marketer's preview: the generator writes for a product and a segment now,
+        whatever the settings say of live generation, and each candidate comes back with
+        the gate's verdict (into the review queue too, with `propose`). No shopper sees
+        it, so nothing goes to the event log."""
+        if self.review is None:
+            raise DependencyError("this service was started without a copy store")
+        request = await asyncio.to_thread(self.review.preview_request, product_id, segment,
+                                          kind, locale)
+        try:
+            result = await asyncio.wait_for(self.backends.generate(
+                build_messages(request), candidates), self.settings.generator_timeout_s)
+        except Exception as exc:  # noqa: BLE001 - a preview needs the generator
+            log.warning("preview: generator failed: %s", type(exc).__name__)
+            raise DependencyError("the generator is unavailable; retry shortly") from exc
+        variants = await asyncio.to_thread(self.review.preview, request, segment,
+                                           result.variants, result.version, propose)
+        return {"product_id": product_id, "segment": segment, "kind": kind, "locale": locale,
+                "generator_version": result.version, "proposed": propose,
+                "variants": variants}
+
     def _product(self, product_id: str | None) -> ProductFacts:
         if product_id is None or not self.shop.has_product(product_id):
             raise UnknownReference("product_id", "unknown product")

@@ -102,14 +102,18 @@ def register_generator(settings: Settings, model_dir: str | Path) -> int:
     return version
 
 
-def build_stack(settings: Settings, generator_dir: str | Path) -> Settings:
-    """Shop tables and features, the product index with its embedder, and both models,
-    under settings.home."""
+def build_stack(settings: Settings, generator_dir: str | Path, index: bool = True) -> Settings:
+    """Shop tables and features, the product index with its embedder (unless `index` is
+    False: a batch job needs neither), and both models, under settings.home."""
     shop = build_shop(settings.shop, settings.seed)
     folder = dataset_dir(settings.serving.dataset, settings)
     tables = shop.tables()
     write_tables(tables, folder / "tables")
     write_tables(build_features(tables), folder / "features")
+    if not index:
+        register_conversion(settings, tables)
+        register_generator(settings, generator_dir)
+        return settings
     embeddings = embed_products(tables["products"], load_embedder(settings.embedder_model_dir),
                                 EmbeddingConfig(max_description_chars=0))
     index = ProductIndex.build(embeddings, dataset=settings.serving.dataset,

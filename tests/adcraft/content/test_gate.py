@@ -129,3 +129,41 @@ def test_a_brand_in_capitals_a_unit_and_a_spelling_are_read_as_a_person_would(ga
                         "with Trays, Non-Slip Base")
     assert gate.judge("18 square plastic flower pots in multi-colours, with trays.", pots).ok
     assert gate.judge("18 square plastic flower pots with trays and a non-slip base.", pots).ok
+
+
+BELT = ProductFacts(
+    product_id="belt", title="Woodland Men Coffee Brown Leather Solid Belt", brand="Woodland",
+    price=1525.0, currency="INR", category_path=["Men"],
+    description="Coffee Brown solid leather beltReversible: NoStretchable: NoSecured with a "
+                "tang closure")
+PERFUME = ProductFacts(
+    product_id="edt", title="Marks & Spencers Women Rose & Amber Eau de Toilette 100ml",
+    brand="Marks & Spencer", price=1299.0, currency="INR", category_path=["Women"])
+DVD = ProductFacts(product_id="dvd", title="Mike & Molly: The Complete Sixth Season [DVD]",
+                   price=19.99, currency="USD")
+
+
+def test_a_field_the_data_answers_no_is_denied(gate):
+    assert not gate.judge("A reversible coffee brown leather belt from Woodland.", BELT).ok
+    assert gate.judge("A coffee brown leather belt from Woodland, with a tang closure.",
+                      BELT).ok
+
+
+def test_the_brand_field_decides_how_the_brand_is_written(gate):
+    verdict = gate.judge("Marks & Spencers Rose & Amber Eau de Toilette, 100ml.", PERFUME)
+    assert not verdict.ok and any(defect_of(f) == "wrong_brand_or_name"
+                                  for f in verdict.findings)
+    assert gate.judge("Marks & Spencer Rose & Amber Eau de Toilette, 100ml.", PERFUME).ok
+
+
+def test_a_number_in_words_is_a_number(gate):
+    assert not gate.judge("Mike & Molly: the complete fifth season on DVD.", DVD).ok
+    assert gate.judge("Mike & Molly: the complete sixth season on DVD.", DVD).ok
+
+
+def test_chinese_that_stops_on_a_joining_word_is_cut_off():
+    gate = CopyGate(kind=CopyKind.description, locale="zh-CN")
+    product = ProductFacts(product_id="suit", title="", category_path=["西装"],
+                           facts={"类型": ["西装"], "图案": ["条纹"], "版型": ["显瘦"]})
+    cut = gate.judge("条纹西装，显瘦版型，通勤、休闲都", product)
+    assert not cut.ok and any(f.defect == "incoherent" for f in cut.findings)

@@ -87,3 +87,12 @@ def test_a_name_of_what_the_product_comes_with_or_a_typo_the_catalogue_made_is_b
     assert gate.judge("Black solid padded jacket, has a mock collar and 2 pockets", JACKET).ok
     assert CopyGate(locale="en-US").judge("The Marcy ME-709 recumbent exercise bike, $179.05",
                                           BIKE).ok
+
+
+def test_the_brand_is_written_as_its_field_says():
+    from adcraft.content.names import brand_as_written
+
+    assert brand_as_written("Spencers", "Marks & Spencer") == "spencer"
+    assert brand_as_written("Spencer", "Marks & Spencer") is None
+    assert brand_as_written("Levi's", "Levis") is None
+    assert brand_as_written("Nikes", None) is None

@@ -72,3 +72,26 @@ def test_a_name_is_never_pieced_together_from_words_far_apart():
     # "Synergy Digital USB Cable Compatible" is cut: the gate lets none of it through
     assert not [t for t in texts if "Cable Compatible" in t and gate.judge(t, product).ok
                 and "Canon" not in t]
+
+
+@pytest.mark.parametrize(("title", "name", "never"), [
+    # a title of search keywords is not pasted: its head names the product
+    ("Reli. Vinyl Gloves | 200 Pack | Medium, Large, X-Large, Small | S, M, L, XL",
+     "Reli. Vinyl Gloves", "|"),
+    ("Toddler Pillow- 13X18 Baby Pillows for Sleeping- Small Kids Pillow", "Toddler Pillow",
+     "13X18"),
+    ("Yamaha FC5 Compact Sustain Pedal for Portable Keyboards, black",
+     "Yamaha FC5 Compact Sustain Pedal", "black"),
+    # a name goes on past "and"; it ends on a noun, not "Designed"
+    ("Kraft Original Easy Microwavable Macaroni and Cheese Cups (8 ct Box, 2.05 oz Cups)",
+     "Macaroni and Cheese Cups", "Macaroni for"),
+    ("Tech Armor Ballistic Glass Screen Protector Designed for Apple iPhone 11 Pro, iPhone Xs",
+     "Tech Armor Ballistic Glass Screen Protector", "Designed"),
+])
+def test_a_keyword_title_is_named_as_a_person_would(title, name, never):
+    product = ProductFacts(product_id="k", title=title, price=9.95, currency="USD")
+    request = CopyRequest(profile=ShopperProfile.cold("s"), product=product)
+    texts = template_variants(request)
+    gate = CopyGate.for_request(request)
+    assert texts and all(name in t and never not in t for t in texts), texts
+    assert all(gate.judge(t, product).ok for t in texts), [gate.judge(t, product) for t in texts]

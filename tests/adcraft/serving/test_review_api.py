@@ -12,9 +12,10 @@ from adcraft.content.templates import template_variants
 from adcraft.serving.api import create_api
 from adcraft.serving.approved import ApprovedCopy
 from adcraft.serving.bandit import variant_id
+from adcraft.serving.eventlog import read_records
 from adcraft.serving.feedback import FeedbackState
 from adcraft.serving.review import NO_SHOPPER, ReviewService
-from adcraft.serving.service import RecommendationService
+from adcraft.serving.service import LocalBackends, RecommendationService
 from adcraft.settings import ApiKey
 from adcraft.store.copy import ALL_SEGMENTS, CopyStore, Proposal, QueueFilter
 from adcraft.store.db import store_engine
@@ -26,13 +27,13 @@ KEYS = [ApiKey(key="serve-key-1"), ApiKey(key="market-key-1", role="marketer", n
         ApiKey(key="admin-key-1", role="admin", name="root")]
 
 
-def _app(parts, database_url, **serving):
+def _app(parts, database_url, backends=FailingBackends, **serving):
     settings, shop, models = parts
     config = settings.serving.model_copy(update={"api_keys": KEYS, "approved_refresh_s": 0.01,
                                                  **serving})
     engine = store_engine(database_url)
     store = CopyStore(engine)
-    service = RecommendationService(shop, FailingBackends(*models), FeedbackState(engine, seed=0),
+    service = RecommendationService(shop, backends(*models), FeedbackState(engine, seed=0),
                                     config, ApprovedCopy(store, shop.vocabulary, 0.01),
                                     ReviewService(store, shop))
     return TestClient(create_api(service, config)), store, service
@@ -157,3 +158,38 @@ def test_an_unknown_variant_is_404(app):
     assert r.status_code == 404 and r.json()["field"] == "path.copy_id"
     r = client.get("/v1/review/variants", headers=MARKETER, params={"status": "pending"})
     assert r.status_code == 422 and r.json()["field"].endswith("status")
+
+
+def test_a_marketer_previews_live_copy_with_the_gates_verdicts(parts, database_url):
+    """Live generation is off for shoppers, yet a marketer's preview generates now: each
+    candidate with its verdict, into the queue only when asked, and nothing served."""
+    client, store, service = _app(parts, database_url, backends=LocalBackends,
+                                  live_generation=False)
+    ask = {"product_id": "P000002", "segment": "cold", "kind": "ad_copy", "candidates": 3}
+    assert client.post("/v1/review/preview", headers=SERVING, json=ask).status_code == 403
+    r = client.post("/v1/review/preview", headers=MARKETER, json=ask)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert len(body["variants"]) == 3 and body["generator_version"] != "unavailable"
+    for v in body["variants"]:  # the tiny model writes noise: the verdict says why
+        assert v["passed_gate"] or v["findings"] and all(f["why"] for f in v["findings"])
+    mine = QueueFilter(product_id="P000002", segment="cold")
+    assert store.queue(mine, limit=10).total == 0
+    assert read_records(service.feedback.log.engine) == [], "a preview is not an impression"
+    r = client.post("/v1/review/preview", headers=MARKETER, json={**ask, "propose": True})
+    proposed = store.queue(mine, limit=10)
+    assert proposed.total == len({v["text"] for v in r.json()["variants"]})
+    assert all(row["source"] == "generator" and row["status"] == "proposed"
+               for row in proposed.items)
+    for wrong, field in (({"segment": "no-such-segment"}, "body.segment"),
+                         ({"product_id": "P999999"}, "body.product_id")):
+        r = client.post("/v1/review/preview", headers=MARKETER, json={**ask, **wrong})
+        assert r.status_code == 404 and r.json()["field"] == field, r.text
+    assert client.post("/v1/review/preview", headers=MARKETER,
+                       json={**ask, "propose": 1}).status_code == 422
+
+
+def test_a_preview_without_a_generator_is_503(app):
+    client, _, _ = app
+    r = client.post("/v1/review/preview", headers=MARKETER, json={"product_id": "P000002"})
+    assert r.status_code == 503 and "generator" in r.text

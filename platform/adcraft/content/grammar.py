@@ -1,0 +1,106 @@
+"""Slips of English grammar a reader trips on, read from spaCy's tags (no parser): an
+article that does not fit the word after it ("an scalloped hem"), a number of things
+with a singular noun ("two pocket"), a singular subject with a plural verb ("this top
+have"), a modal with an inflected verb ("he will loves"), words glued together
+("pyjamasNavy", "potPlant": a catalogue's lines run into each other), a title's
+keywords pasted ("Gloves | 200 Pack") and two spaces where a word went missing
+("styled back  top"). Each is what a proofreader would send back; none is a claim."""
+
+from __future__ import annotations
+
+import re
+
+from adcraft.content.guardrails import Finding
+from adcraft.content.reading import parse
+
+NAME = "well_formed"
+# "an hour", "an honest", "an heirloom", "an herb" (the h is not sounded)
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir", "herb")
+# "a one-piece", "a once-a-day", "a European", "a ewe": a vowel letter, not a vowel sound
+_VOWEL_LETTER_CONSONANT_SOUND = ("one", "once", "eu", "ewe", "uni", "use", "usu", "ur")
+_COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "eleven", "twelve", "twenty", "several", "many", "both"}
+# "pyjamasNavy", "sleevesA pair": a lower-case word of three letters or more runs into
+# a capital ("iPhone", "eBay" start with one letter; "FlyBuds" starts with a capital)
+_GLUED = re.compile(r"\b[a-z]{3,}[A-Z](?:[a-z]+\b|\b)")
+_TWO_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+# a title's search keywords pasted as they stand: "Vinyl Gloves | 200 Pack | S, M, L",
+# "Toddler Pillow- 13X18 Baby Pillows", "... Stuffed Animal Toy Plushie - Dog."
+_DEBRIS = [(re.compile(r"\S+\s\|\s\S+|\w\|\w"),
+            "a list of keywords split by '|', not a sentence"),
+           (re.compile(r"[A-Za-z]+- (?!and\b|or\b|to\b)\w+"), "a hyphen left hanging"),
+           (re.compile(r"\s[-–]\s[A-Za-z]+\W*$"), "a keyword after a dash ends the copy")]
+_PLURAL_VERBS = {"have", "are", "were", "do", "don't", "come", "feature", "make", "keep",
+                 "give", "offer", "add", "look", "fit", "feel"}
+_SINGULAR_DETS = {"this", "that", "a", "an", "each", "every"}
+_PHRASE_ENDS = {"PUNCT", "ADP", "CCONJ", "SCONJ", "DET", "AUX", "PRON", "PART"}
+_NOUN_PHRASE_POS = {"ADJ", "NOUN", "PROPN", "NUM", "ADV"}
+
+
+def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
+    """Findings for the slips above; `own_words`: the product's title and brand, whose
+    words are written as the shop writes them ("ecoVessel" is a name, not glue)."""
+    out = []
+    for m in _GLUED.finditer(text):
+        if m.group(0) not in own_words:
+            out.append(_finding("words run together", m.group(0)))
+    for pattern, reason in _DEBRIS:
+        m = pattern.search(text)
+        if m:
+            out.append(_finding(reason, m.group(0).strip()))
+    if _TWO_SPACES.search(text):
+        at = _TWO_SPACES.search(text)
+        out.append(_finding("two spaces in a row: a word is missing or text was joined",
+                            text[max(0, at.start() - 12):at.end() + 12].strip()))
+    doc = parse(text)
+    for token in doc[:-1]:
+        after = doc[token.i + 1]
+        word = after.text
+        if not word[:1].isalpha() or (word.isupper() and len(word) > 1):
+            continue  # "an 8-pack", "an LED": the sound is not in the letters
+        lower = word.lower()
+        if token.lower_ == "an" and token.tag_ == "DT" and lower[0] not in "aeiou" \
+                and not lower.startswith(_SILENT_H):
+            out.append(_finding("'an' before a consonant", f"{token.text} {word}"))
+        elif token.lower_ == "a" and token.tag_ == "DT" and (
+                token.text == "a" or token.i == 0 or doc[token.i - 1].text in ".!?:"):
+            if lower[0] in "aeio" and not lower.startswith(_VOWEL_LETTER_CONSONANT_SOUND):
+                out.append(_finding("'a' before a vowel", f"{token.text} {word}"))
+    for token in doc[:-1]:
+        after = doc[token.i + 1]
+        if token.lower_ in _COUNTS and after.tag_ == "NN" and after.lower_ not in {
+                "pair", "dozen", "piece", "pack", "set", "tone", "way", "time"}:
+            nxt = doc[after.i + 1] if after.i + 1 < len(doc) else None
+            # the noun ends its phrase ("two pocket.", "two pocket and"), not "two pocket
+            # design" or "four corner mounted wheels"
+            if nxt is None or nxt.pos_ in _PHRASE_ENDS and nxt.text not in "-–":
+                out.append(_finding("a number of things with a singular noun",
+                                    f"{token.text} {after.text}"))
+    for token in doc[:-1]:  # "he will loves", "it can fits"
+        after = doc[token.i + 1]
+        if token.tag_ == "MD" and after.tag_ in {"VBZ", "VBD"} and after.lower_ != "been":
+            out.append(_finding("a verb after 'will', 'can', ... takes its plain form",
+                                f"{token.text} {after.text}"))
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if token.lower_ in _PLURAL_VERBS and token.tag_ == "VBP" and before.tag_ == "NN" \
+                and _singular_phrase(doc, before.i):
+            out.append(_finding("a singular subject with a plural verb",
+                                f"{before.text} {token.text}"))
+    return out
+
+
+def _singular_phrase(doc, head: int) -> bool:
+    """The noun at `head` ends a phrase that opens on 'this', 'a', 'each', ... with no
+    'and' or comma between (not "a shirt and matching trousers have")."""
+    for i in range(head - 1, max(-1, head - 8), -1):
+        token = doc[i]
+        if token.lower_ in _SINGULAR_DETS:
+            return True
+        if token.pos_ not in _NOUN_PHRASE_POS:
+            return False
+    return False
+
+
+def _finding(reason: str, phrase: str) -> Finding:
+    return Finding(NAME, "block", reason, phrase, defect="incoherent")

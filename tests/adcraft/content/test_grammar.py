@@ -1,0 +1,69 @@
+"""Grammar slips a proofreader sends back: each blocks copy through the gate, and the
+correct sentence next to it passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from adcraft.content.gate import CopyGate
+from adcraft.content.grammar import grammar_slips
+from adcraft.content.request import CopyKind, ProductFacts
+
+TOP = ProductFacts(
+    product_id="top", title="Carlton London Women Black Sleeveless Top", brand="Carlton London",
+    price=899.0, currency="INR", category_path=["Women"],
+    facts={"gender": ["Women"], "colour": ["Black"]},
+    description="Black solid top, has a round neck, sleeveless, scalloped hem, two pockets")
+
+
+@pytest.fixture(scope="module")
+def gate():
+    return CopyGate(kind=CopyKind.description, locale="en-IN")
+
+
+@pytest.mark.parametrize("slip,fixed", [
+    ("This Carlton London black top have a round neck and a scalloped hem.",
+     "This Carlton London black top has a round neck and a scalloped hem."),
+    ("Carlton London black sleeveless top with an scalloped hem.",
+     "Carlton London black sleeveless top with a scalloped hem."),
+    ("Carlton London black sleeveless top with a round neck and two pocket",
+     "Carlton London black sleeveless top with a round neck and two pockets"),
+    ("Carlton London black top, has a round neckBlack solid top",
+     "Carlton London black top, has a round neck"),
+    ("Carlton London black sleeveless  top with a round neck.",
+     "Carlton London black sleeveless top with a round neck."),
+])
+def test_a_slip_blocks_and_the_sentence_put_right_passes(gate, slip, fixed):
+    blocked = gate.judge(slip, TOP)
+    assert not blocked.ok
+    assert any(f.defect == "incoherent" for f in blocked.findings)
+    assert gate.judge(fixed, TOP).ok, gate.judge(fixed, TOP).findings
+
+
+@pytest.mark.parametrize("text", [
+    "An hour of play, an LED light, a one-piece design and a European fit.",
+    "A shirt and matching trousers have a relaxed fit.",
+    "The jeans have two side pockets; it comes in a two pack design.",
+    "An iPhone case in an eco-friendly box, with a USB cable.",
+])
+def test_correct_english_has_no_slip(text):
+    assert grammar_slips(text) == []
+
+
+def test_a_name_the_shop_writes_glued_is_not_a_slip():
+    assert grammar_slips("The ecoVessel bottle", own_words="ecoVessel Boulder Bottle") == []
+    assert [f.span for f in grammar_slips("The ecoVessel bottle")] == ["ecoVessel"]
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("A sweatshirt from Pepe Jeans with long sleeves that he will loves.", "plain form"),
+    ("Picked for you: Reli. Vinyl Gloves | 200 Pack | Medium, Large.", "keywords"),
+    ("Meet Toddler Pillow- 13X18 Baby Pillows for $16.99.", "hyphen"),
+    ("We think you will like Classic Snoopy Plush Toy Plushie - Dog.", "dash"),
+])
+def test_pasted_keywords_and_a_modal_slip_are_found(text, reason):
+    assert any(reason in f.message for f in grammar_slips(text)), grammar_slips(text)
+
+
+def test_a_dash_between_phrases_and_a_hyphen_before_and_are_english():
+    assert grammar_slips("Pre- and post-workout snacks - stay fuelled all day.") == []
