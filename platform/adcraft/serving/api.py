@@ -297,7 +297,7 @@ def create_api(service: RecommendationService, settings: ServingSettings,
 
     api.include_router(review_router(lambda: service.review,
                                      _errors(400, 401, 403, 404, 409, 413, 422, 500, 503),
-                                     preview=service.preview))
+                                     preview=lambda **ask: service.preview(**ask)))
     api.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     api.add_middleware(ApiKeyMiddleware, settings=settings)
     api.add_middleware(AdmissionMiddleware, max_in_flight=settings.max_in_flight)
