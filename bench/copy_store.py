@@ -11,9 +11,12 @@
       /v1/recommendations with copy, k=10, paced at --rate requests/s for --seconds:
       p50/p99 and the share of items whose copy came from the store (goal p50 <= 50 ms,
       p99 <= 150 ms at 20 requests/s)
+  B3  the Ray Data job over --scale products (default 100,000; 0 skips it): rows/s and
+      peak memory (`bench.copy_batch_scale`, which also runs on its own; about an hour
+      on 2 cores)
 
     python -m bench.copy_store                  # 1,000 products, 20 requests/s for 20 s
-    python -m bench.copy_store --products 200 --seconds 10
+    python -m bench.copy_store --products 200 --seconds 10 --scale 0
 
 The generator is a tiny random model (what it writes fails the gate, so template copy
 stands in): the throughput measured is the job's machinery (batching, the gate, the
@@ -100,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=20.0, help="B2's duration")
     p.add_argument("--skip-batch", action="store_true",
                    help="B2 only, on the store the last B1 wrote under --home")
+    p.add_argument("--scale", type=int, default=100_000,
+                   help="B3's catalogue size (0: no B3)")
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING)
@@ -153,7 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   p50 {np.median(ms):.1f} ms, p90 {np.quantile(ms, 0.9):.1f} ms, p99 "
           f"{np.quantile(ms, 0.99):.1f} ms, max {ms.max():.1f} ms (goal p50 <= 50, p99 <= "
           f"150); {ok}/{len(answers)} answered 200 (by status {dict(statuses)}); copy from "
-          f"the store on {stored}/{items} items")
+          f"the store on {stored}/{items} items", flush=True)
+    if args.scale:
+        from bench import copy_batch_scale
+
+        copy_batch_scale.main(["--products", str(args.scale)])
     return 0
 
 

@@ -29,8 +29,15 @@ import json, sys, time
 import ray
 from serve_apps import local
 overrides, address, port = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-ray.init(address=address, log_to_driver=False)
 deadline = time.monotonic() + 120
+while True:  # a loaded machine starts the head's GCS late
+    try:
+        ray.init(address=address, log_to_driver=False)
+        break
+    except ConnectionError:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(2)
 while sum(n["Alive"] for n in ray.nodes()) < 2:
     if time.monotonic() > deadline:
         sys.exit("the second node never joined")
@@ -59,6 +66,19 @@ def _node(*args: str, env: dict) -> subprocess.Popen:
                             start_new_session=True)
 
 
+def _wait_for_port(port: int, head: subprocess.Popen, timeout_s: float = 120.0) -> None:
+    """Until the head's GCS listens (no fixed sleep: a loaded machine is slower)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        assert head.poll() is None, "`ray start --head` exited"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"the head's GCS never listened on {port}"
+            time.sleep(1)
+
+
 @pytest.fixture
 def two_nodes(serving_stack, shared_store_url, tmp_path):
     port = _free()
@@ -68,7 +88,7 @@ def two_nodes(serving_stack, shared_store_url, tmp_path):
     env.pop("RAY_ADDRESS", None)
     head = _node("--head", "--port", str(port), "--num-cpus", "3", "--resources",
                  '{"ingress": 1}', "--include-dashboard", "false", env=env)
-    time.sleep(5)
+    _wait_for_port(port, head)
     second = _node("--address", f"127.0.0.1:{port}", "--num-cpus", "1", "--resources",
                    '{"ingress": 1}', env=env)
     overrides = {**serving_stack, "database_url": shared_store_url,
