@@ -174,7 +174,11 @@ def test_two_replicas_on_two_nodes_share_one_bandit_and_lose_nothing(two_nodes,
         if other.headers["x-adcraft-replica"] != acked_by:
             break
     assert other.headers["x-adcraft-replica"] != acked_by
-    assert (other.json()["arm"]["successes"], other.json()["arm"]["trials"]) == (1, 1)
+    # the same arm as the replica that took the click: its success, and as many trials
+    # (the served records: more than one where the warm-up served the arm twice)
+    trials = click.json()["arm"]["trials"]
+    assert trials >= 1
+    assert (other.json()["arm"]["successes"], other.json()["arm"]["trials"]) == (1, trials)
 
     # kill -9 one replica while feedback flows: every acknowledged event is in the store
     victim = int(acked_by.split(":")[1])
