@@ -280,6 +280,7 @@ def serve_and_ask(settings: Settings, port: int, keep_serving: bool) -> int:
             print(f"\nserving at {url} until Ctrl-C (this run's key: {hint})", flush=True)
             local.wait_until_stopped()
     except RuntimeError as exc:
+        print(f"the application did not answer: {exc}", flush=True)  # with the answers
         log.error("the application did not answer: %s", exc)
         return 1
     finally:

@@ -124,7 +124,7 @@ class Embedder(Reloadable):
     followed = "embedder_model"
 
     def load(self) -> QueryEmbedder:
-        return QueryEmbedder.load(self.settings())
+        return warmed(QueryEmbedder.load(self.settings()))
 
     @serve.batch(max_batch_size=16, batch_wait_timeout_s=0.005)
     async def embed(self, calls: list[list[str]]) -> list[Embedded]:

@@ -84,6 +84,10 @@ class QueryEmbedder:
                                     show_progress_bar=False)
         return Embedded(vectors=vectors.astype(np.float32).tolist(), version=self.version)
 
+    def warm_up(self) -> None:
+        """The first forward pass (torch's threads, the tokenizer) is slow: make it at load."""
+        self.embed(["warm-up"])
+
 
 class Ranker:
     """Fused retrieval (content + co-occurrence + segment popularity) over the dataset's

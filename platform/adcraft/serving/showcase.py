@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import json
 import textwrap
+import time
 from typing import Any
 
 import requests
 
 
-def ask(url: str, api_key: str | None, body: dict[str, Any], timeout: float = 300) -> dict:
-    """POST /v1/recommendations; raises with the server's message on a non-200."""
+def ask(url: str, api_key: str | None, body: dict[str, Any], timeout: float = 300,
+        retries: int = 3, say=print) -> dict:
+    """POST /v1/recommendations; raises with the server's message on a non-200. A 503
+    (a model still starting, a replica overloaded) is asked again after its Retry-After,
+    up to `retries` times, each retry said, as a well-behaved client does."""
     headers = {"x-api-key": api_key} if api_key else {}
-    r = requests.post(f"{url}/v1/recommendations", json=body, headers=headers,
-                      timeout=timeout)
+    for attempt in range(retries + 1):
+        r = requests.post(f"{url}/v1/recommendations", json=body, headers=headers,
+                          timeout=timeout)
+        if r.status_code != 503 or attempt == retries:
+            break
+        wait = min(float(r.headers.get("Retry-After") or 1), 30.0)
+        say(f"503 from /v1/recommendations ({r.text[:200]}): asking again in {wait:.0f}s")
+        time.sleep(wait)
     if r.status_code != 200:
         raise RuntimeError(f"/v1/recommendations answered {r.status_code}: {r.text[:500]}")
     return r.json()

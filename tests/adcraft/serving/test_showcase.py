@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import http.server
 import json
 import shlex
+import threading
+
+import pytest
 
 from adcraft.serving.schemas import CopyOut, RecommendationResponse, RecommendedItem
-from adcraft.serving.showcase import describe_answer, how_to_query
+from adcraft.serving.showcase import ask, describe_answer, how_to_query
 
 
 def _answer(degraded: bool) -> dict:
@@ -52,3 +56,50 @@ def test_the_curl_examples_carry_valid_json():
               if line.strip().startswith("-d")]
     assert bodies[0] == {"shopper_id": "S000042", "k": 3, "channel": "email"}
     assert bodies[1]["product_id"] == "P000003" and "x-api-key: k3y" in text
+
+
+class _Busy(http.server.BaseHTTPRequestHandler):
+    """Answers 503 (Retry-After 0) to its first `busy` requests, then 200."""
+    busy = 0
+    seen = 0
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        type(self).seen += 1
+        self.rfile.read(int(self.headers["Content-Length"]))
+        code, body = (503, b'{"detail": "the ranker is unavailable"}') if (
+            type(self).seen <= type(self).busy) else (200, b'{"items": []}')
+        self.send_response(code)
+        self.send_header("Retry-After", "0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(busy: int):
+    _Busy.busy, _Busy.seen = busy, 0
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Busy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_ask_retries_a_503_after_its_retry_after_and_says_so():
+    server, url = _serve(busy=2)
+    said = []
+    try:
+        assert ask(url, "k", {"k": 1}, retries=3, say=said.append) == {"items": []}
+    finally:
+        server.shutdown()
+    assert _Busy.seen == 3 and len(said) == 2 and "ranker is unavailable" in said[0]
+
+
+def test_ask_gives_up_after_its_retries_with_the_servers_message():
+    server, url = _serve(busy=5)
+    try:
+        with pytest.raises(RuntimeError, match="answered 503: .*ranker is unavailable"):
+            ask(url, None, {"k": 1}, retries=1, say=lambda _: None)
+    finally:
+        server.shutdown()
+    assert _Busy.seen == 2
