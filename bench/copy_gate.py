@@ -37,6 +37,9 @@ def load(split: str) -> list[CopyItem]:
     read = read_items(sorted(f for folder in folders for f in (DATA / folder).glob("*.jsonl")))
     if read.errors:
         raise SystemExit("\n".join(read.errors))
+    if not read.items:
+        raise SystemExit(f"no labelled items in {', '.join(str(DATA / f) for f in folders)}: "
+                         "a fresh set is labelled there once the last one's errors were read")
     return read.items
 
 

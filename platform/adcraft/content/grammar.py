@@ -1,10 +1,11 @@
 """Slips of English grammar a reader trips on, read from spaCy's tags (no parser): an
 article that does not fit the word after it ("an scalloped hem"), a number of things
 with a singular noun ("two pocket"), a singular subject with a plural verb ("this top
-have"), a modal with an inflected verb ("he will loves"), words glued together
-("pyjamasNavy", "potPlant": a catalogue's lines run into each other), a title's
-keywords pasted ("Gloves | 200 Pack") and two spaces where a word went missing
-("styled back  top"). Each is what a proofreader would send back; none is a claim."""
+have") and the other way round ("these loafers from X is"), a modal with an inflected
+verb ("he will loves"), words glued together ("pyjamasNavy", "potPlant": a catalogue's
+lines run into each other), a title's keywords pasted ("Gloves | 200 Pack") and two
+spaces where a word went missing ("styled back  top"). Each is what a proofreader would
+send back; none is a claim."""
 
 from __future__ import annotations
 
@@ -32,7 +33,10 @@ _DEBRIS = [(re.compile(r"\S+\s\|\s\S+|\w\|\w"),
            (re.compile(r"\s[-–]\s[A-Za-z]+\W*$"), "a keyword after a dash ends the copy")]
 _PLURAL_VERBS = {"have", "are", "were", "do", "don't", "come", "feature", "make", "keep",
                  "give", "offer", "add", "look", "fit", "feel"}
-_SINGULAR_DETS = {"this", "that", "a", "an", "each", "every"}
+_SINGULAR_VERBS = {"is", "has", "was", "does", "comes", "features", "makes", "keeps"}
+_PLURAL_DETS = {"these", "those"}
+_CAUSATIVES = {"let", "lets", "make", "makes", "help", "helps", "watch", "see", "have"}
+_SINGULAR_DETS = {"this", "that", "a", "an", "each", "every", "the"}  # "the snorkel are"
 _PHRASE_ENDS = {"PUNCT", "ADP", "CCONJ", "SCONJ", "DET", "AUX", "PRON", "PART"}
 _NOUN_PHRASE_POS = {"ADJ", "NOUN", "PROPN", "NUM", "ADV"}
 
@@ -83,11 +87,37 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
                                 f"{token.text} {after.text}"))
     for token in doc[1:]:
         before = doc[token.i - 1]
-        if token.lower_ in _PLURAL_VERBS and token.tag_ == "VBP" and before.tag_ == "NN" \
+        if token.lower_ in _PLURAL_VERBS and token.tag_ in {"VBP", "VB"} and before.tag_ == "NN" \
                 and _singular_phrase(doc, before.i):
             out.append(_finding("a singular subject with a plural verb",
                                 f"{before.text} {token.text}"))
+    for token in doc:  # "These loafers from Call It Spring is"
+        if token.lower_ in _PLURAL_DETS and token.tag_ == "DT":
+            verb = _verb_after_plural(doc, token.i)
+            if verb is not None:
+                out.append(_finding("a plural subject with a singular verb",
+                                    doc[token.i:verb + 1].text))
     return out
+
+
+def _verb_after_plural(doc, det: int) -> int | None:
+    """The index of 'is', 'has', ... after a phrase that opens on 'these'/'those' and
+    ends on a plural noun, a short 'from/by/of ...' phrase between; else None."""
+    i, plural = det + 1, False
+    while i < len(doc) and (doc[i].pos_ in _NOUN_PHRASE_POS or doc[i].text == "-" or doc[
+            i].tag_ in {"VBN", "VBD"}):  # "these tempered glass protectors"
+        plural = doc[i].tag_ in {"NNS", "NNPS"}
+        i += 1
+    if not plural:
+        return None
+    if i < len(doc) and doc[i].pos_ == "ADP":
+        end = i + 1
+        while end < len(doc) and end - i <= 4 and doc[end].pos_ in _NOUN_PHRASE_POS | {
+                "DET", "PRON"}:
+            end += 1
+        i = end
+    return i if i < len(doc) and (doc[i].lower_ in _SINGULAR_VERBS or doc[i].tag_ == "VBZ"
+                                  and doc[i].lower_.endswith("s")) else None
 
 
 def _singular_phrase(doc, head: int) -> bool:
@@ -95,9 +125,9 @@ def _singular_phrase(doc, head: int) -> bool:
     'and' or comma between (not "a shirt and matching trousers have")."""
     for i in range(head - 1, max(-1, head - 8), -1):
         token = doc[i]
-        if token.lower_ in _SINGULAR_DETS:
-            return True
-        if token.pos_ not in _NOUN_PHRASE_POS:
+        if token.lower_ in _SINGULAR_DETS or token.tag_ == "POS":  # "Meffort's mouse pad"
+            return i == 0 or doc[i - 1].lower_ not in _CAUSATIVES  # not "let the bag come"
+        if token.pos_ not in _NOUN_PHRASE_POS and token.text != "-":  # "center-mount"
             return False
     return False
 

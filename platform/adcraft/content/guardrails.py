@@ -126,6 +126,7 @@ class Grounding:
                                         match.group(0) if match else term))
         own = " ".join([facts.title, facts.description, *facts.fact_values()])
         own = re.sub(r"(?<=\D),|,(?=\D)|(?<=[a-z])(?=\d)", ", ", own)  # "Charger,10W", "loop1"
+        own = re.sub(r"(?<![\w.])\.(?=\d)", "0.", own)  # "Standard .88mm" is 0.88
         numbers = [n for m in _NUMBER.finditer(own)
                    if (n := _amount(m.group("amount"))) is not None]
         for m in _NUMBER.finditer(copy):

@@ -13,7 +13,7 @@ from __future__ import annotations
 CONNECTING = frozenset("""
 look looks style styles styling day days everyday time times moment way ways thing things
 piece pieces pick picks choice choices option options item items product products range
-model models rating support room note size
+model models rating support room note size inside pack brand setup
 collection addition essential essentials staple staples must must-have go-to favourite
 favorite favourites favorites fan fans lover lovers need needs want wants taste tastes
 wardrobe outfit outfits occasion occasions moment moments life lifestyle routine routines
@@ -79,4 +79,33 @@ CJK_CONNECTING = frozenset("""
 身后 两侧 腰身 腰线
 精美 曼妙 温柔 温婉 典雅 雅致 低调 洋气 摩登 靓丽 素雅 淡雅 洒脱 潇洒 率性 不羁 张扬
 妩媚 名媛 自信 青春活力 活泼 与众不同 新颖 贴心 趣味 动感 前卫 良好 仙气 仙气十足
+推荐 为你推荐 值得 入手 新品 上新 上架 得体 简洁 淑女 出街 减龄 仙女 基调 路线 细腻 裤身 底色
 """.split())
+
+# Units, as copy writes them out and as catalogues abbreviate them: "16 inches" is what
+# the data's '16"' or "16 in" says. A short form counts in the data only after a number.
+UNITS = {
+    "inch": ("inch", "inches", "in", '"', "″", "''"),
+    "foot": ("foot", "feet", "ft", "′"),
+    "ounce": ("ounce", "ounces", "oz", "fl", "fluid"),
+    "pound": ("pound", "pounds", "lb", "lbs"),
+    "millimetre": ("millimetre", "millimetres", "millimeter", "millimeters", "mm"),
+    "centimetre": ("centimetre", "centimetres", "centimeter", "centimeters", "cm"),
+    "metre": ("metre", "metres", "meter", "meters", "m", "mtr"),
+    "gram": ("gram", "grams", "gramme", "g", "gm", "gms", "gr"),
+    "kilogram": ("kilogram", "kilograms", "kilo", "kilos", "kg", "kgs"),
+    "millilitre": ("millilitre", "millilitres", "milliliter", "milliliters", "ml"),
+    "litre": ("litre", "litres", "liter", "liters", "l", "ltr"),
+    "gallon": ("gallon", "gallons", "gal"),
+    "yard": ("yard", "yards", "yd", "yds"),
+}
+UNIT_OF = {form: unit for unit, forms in UNITS.items() for form in forms if form.isalpha()}
+
+# Paraphrases a catalogue and a copywriter use for the same thing (a claim in one is
+# the other's): kept to words with one meaning in a shop
+PARAPHRASES = {
+    "tee": ("t-shirt", "tshirt", "tee"), "tees": ("t-shirt", "tshirt", "tees"),
+    "scent": ("fragrance", "perfume", "scent"), "stretchy": ("stretchable", "stretch"),
+    "stretchable": ("stretchy", "stretch"), "fragrance": ("scent", "perfume", "fragrance"),
+    "eau": ("edt", "edp"), "toilette": ("edt",), "parfum": ("edp",),  # "Blue Edt 50 ml"
+}

@@ -129,6 +129,10 @@ def _cut_after(words: list[str], title: list[str], low_title: list[str], head_la
     return " ".join(w for _, w, _ in run)
 
 
+STUFFED_RUN = 8  # words pasted from the title: a shorter run with no break is a name
+_KEYWORD_BREAK = re.compile(r"[,|&]|\s[-–]\s")
+
+
 def repeated_keyword(text: str, product: ProductFacts, min_run: int = 5) -> str | None:
     """A word said twice in the run of the title that the copy repeats ("Tweezer,
     Tweezers for Men", "Charger ... Charging Cable"): a title stuffed with search
@@ -140,6 +144,8 @@ def repeated_keyword(text: str, product: ProductFacts, min_run: int = 5) -> str 
             if " ".join(raw[i:j]) in text:  # pasted as written
                 best = raw[i:j]
                 break
+    if len(best) < STUFFED_RUN and not _KEYWORD_BREAK.search(" ".join(best)):
+        return None  # a name may say a word twice: "Brow Last Longwearing Brow Gel"
     seen = {stem(w) for w in (product.brand or "").split()}  # "Saree mall ... Saree"
     for word in (_word(w) for w in best):
         if len(word) >= 4 and word.replace("-", "").isalpha():

@@ -14,7 +14,13 @@ import re
 
 from adcraft.content.claims import CJK
 from adcraft.content.guardrails import Finding
-from adcraft.content.lexicon import CJK_CONNECTING, CONNECTING, NUMBER_WORDS
+from adcraft.content.lexicon import (
+    CJK_CONNECTING,
+    CONNECTING,
+    NUMBER_WORDS,
+    PARAPHRASES,
+    UNIT_OF,
+)
 from adcraft.content.reading import (
     NEGATORS,
     ProductText,
@@ -40,12 +46,53 @@ def _number(text: str) -> float | None:
     except ValueError:
         return None
 
+CARDINALS = {w for w, v in NUMBER_WORDS.items() if not w.endswith(("th", "rd")) and w not in {
+    "double", "dual", "twin", "triple", "single"}}
+
+
+def spelt_numbers(doc, i: int) -> list[float]:
+    """The values of the runs of number words around doc[i] that hold it ("Two hundred"
+    200, "forty-eight" 48; in "two hundred six-inch", "six" is 6 as well as 206)."""
+    def word(j: int) -> bool:
+        return 0 <= j < len(doc) and doc[j].lower_ in CARDINALS
+
+    def linked(j: int, step: int) -> int | None:  # the next number word, past a hyphen
+        if word(j + step):
+            return j + step
+        if 0 <= j + step < len(doc) and doc[j + step].text == "-" and word(j + 2 * step):
+            return j + 2 * step
+        return None
+
+    run = [i]
+    while (j := linked(run[0], -1)) is not None:
+        run.insert(0, j)
+    while (j := linked(run[-1], 1)) is not None:
+        run.append(j)
+    at = run.index(i)
+    return [_value([doc[j].lower_ for j in run[a:b]]) for a in range(at + 1)
+            for b in range(at + 1, len(run) + 1) if b - a >= 2]
+
+
+def _value(words: list[str]) -> float:
+    total = current = 0
+    for w in words:
+        v = NUMBER_WORDS[w]
+        if v == 100:
+            current = max(current, 1) * 100
+        elif v == 1000:
+            total, current = total + max(current, 1) * 1000, 0
+        else:
+            current += v
+    return float(total + current)
+
+
 NAME_ENTITIES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT",
                  "WORK_OF_ART", "LAW", "LANGUAGE"}
 _CJK_RUN = re.compile(f"[{CJK}]")
 # a Chinese word is its stem plus one of these ("棉质" cotton-made, "黑色" black colour)
-CJK_SUFFIXES = "质色款式型风系料版面"
-CJK_FUNCTION_CHARS = set("的了着在中有以带与和及或也都很又更而且就是为让把被对于之其此这那")
+CJK_SUFFIXES = "质色款式型风系料版面感口"  # "垂坠感" drape, "裤口" the legs' opening
+CJK_MEASURE_WORDS = set("款件条个种套双只")  # "这款" + "黑色"
+CJK_FUNCTION_CHARS = set("的了着在中有以带与和及或也都很又更而且就是为让把被对于之其此这那配")
 
 
 def _negated_in_copy(doc, i: int) -> bool:
@@ -71,7 +118,15 @@ def _chinese_claims(copy: str, facts: ProductFacts, name: str) -> list[Finding]:
     product's own text or be a connecting word; a Latin-script name must be in it."""
     held = product_text(facts)
     out = []
-    for word in dict.fromkeys(chinese_words(copy)):
+    words = chinese_words(copy)
+    for before, word in zip(words, words[1:]):  # "酒" + "红色": wine red, not red
+        if word.endswith("色") and len(before) == 1 and _CJK_RUN.match(before) and (
+                before not in CJK_FUNCTION_CHARS | CJK_MEASURE_WORDS
+                and before + word not in held.text):
+            out.append(Finding(name, "repair", f"'{before + word}' is not a colour the "
+                               "product's data states", before + word,
+                               defect="unsupported_claim"))
+    for word in dict.fromkeys(words):
         if _CJK_RUN.search(word):
             root = word.rstrip(CJK_SUFFIXES) or word
             if len(word) >= 2 and word not in CJK_CONNECTING and not all(
@@ -124,10 +179,13 @@ class OpenClaims:
         low, lemma, text = token.lower_, token.lemma_.lower(), token.text
         if token.like_num or low in NUMBER_WORDS:
             value = NUMBER_WORDS.get(low)
-            if value is None or held.holds(low) or value in held.numbers:
+            if value is None or held.holds(low) or value in held.numbers or any(
+                    v in held.numbers for v in spelt_numbers(doc, token.i)):
                 return None
             return Finding(self.name, "repair", f"'{text}' is not a number the product's "
                            "data states", text, defect="wrong_number")
+        if UNIT_OF.get(low) in held.units:
+            return None  # "16 inches" for '16"': the number is read on its own
         if held.miscased(text):
             return Finding(self.name, "block", f"'{text}' is not how the product's data "
                            "writes the name", text, defect="wrong_brand_or_name")
@@ -140,7 +198,8 @@ class OpenClaims:
         if held.denies(low) and not _negated_in_copy(doc, token.i):
             return Finding(self.name, "block", f"the product's data says it is not '{text}'",
                            text, defect="unsupported_claim")
-        if low in CONNECTING or lemma in CONNECTING or _held(held, doc, token):
+        if low in CONNECTING or lemma in CONNECTING or _held(held, doc, token) or any(
+                held.holds(w) for w in PARAPHRASES.get(low, ())):
             return None
         shouted = text.isupper() and len(text) >= 3  # "STANLEY": a brand, read as a verb
         if token.pos_ == "VERB" and not shouted and word_zipf(

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from adcraft.content.lexicon import UNITS
 from adcraft.content.request import ProductFacts
 
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+_DIGITS = re.compile(r"(?<![\d.])\.\d+|\d+(?:[.,]\d+)?")  # ".88mm" is 0.88
 CJK_LOCALES = ("zh", "ja", "ko")
 
 
@@ -173,6 +174,7 @@ class ProductText:
     negated: frozenset[str] = frozenset()
     text: str = ""  # all of it, lower-cased (CJK copy is looked up in it)
     cased: frozenset[str] = frozenset()  # names written with inner capitals: "iPhone"
+    units: frozenset[str] = frozenset()  # `lexicon.UNITS` the data measures in
 
     def holds(self, word: str, lemma: str | None = None, exact: bool = False) -> bool:
         """The data states `word` (as written, as its lemma, in the other English
@@ -274,7 +276,17 @@ def _read(naming: str, rest: str, head: str) -> ProductText:
         naming=frozenset(w for w in _RAW_WORD.findall(head.lower()) if len(w) >= 3),
         negated=frozenset(denied - said), text=everything.lower(),
         cased=frozenset(w for w in _RAW_WORD.findall(everything)
-                        if any(c.isupper() for c in w[1:]) and not w.isupper()))
+                        if any(c.isupper() for c in w[1:]) and not w.isupper()),
+        units=units_in(_SPLIT_CAMEL.sub(" ", everything)))  # "50 mWarranty"
+
+
+def units_in(text: str) -> frozenset[str]:
+    """The units `text` measures in: a long form anywhere ("16-inch"), a short one or a
+    symbol after a number ('16"', "30ml", "2.75 oz")."""
+    low = text.lower()
+    return frozenset(unit for unit, forms in UNITS.items() if any(
+        re.search(rf"\b{f}\b", low) if f.isalpha() and len(f) >= 4 else
+        re.search(rf"\d\s*-?{re.escape(f)}(?![a-z])", low) for f in forms))
 
 
 def product_text(product: ProductFacts) -> ProductText:

@@ -45,17 +45,21 @@ def _cap(text: str) -> str:
 
 
 def _name(request: CopyRequest, limit: int) -> str:
-    """The title when it fits and reads as a name, else its head ("Redmi 9A"); "" when
-    neither fits: a cut title leaves dangling words ("TENOC Phone Case Compatible")."""
+    """The title when it fits and reads as a name, else the title up to its first break
+    ("Innova GStar Shryke Distance Driver Golf Disc [Colors may vary]"), else its head
+    ("Redmi 9A"); "" when none fits: a cut title leaves dangling words ("TENOC Phone
+    Case Compatible")."""
     title = request.product.title.strip()
-    for name in (title if _reads_as_name(title) else "", _short(request)):
+    head = _noun_ended(_TITLE_BREAK.split(title, maxsplit=1)[0].strip())
+    for name in (title if _reads_as_name(title) else "",
+                 head if head != title and _reads_as_name(head) else "", _short(request)):
         if name and len(name) <= limit:
             return name
     return ""
 
 
 NAME_WORDS = 10  # a longer title is a list of search keywords, not what a person says
-_KEYWORD_LIST = re.compile(r"[|,]|\s[-–]\s|\w-\s|\s-\w")
+_KEYWORD_LIST = re.compile(r"[|,\[]|\s[-–]\s|\w-\s|\s-\w")
 _AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")  # "100", "18", not "FC5", "9A"
 
 
@@ -64,10 +68,18 @@ def _reads_as_name(title: str) -> bool:
     Pillows", "Sustain Pedal for Keyboards, black", fifteen words of search terms, nor
     numbers stacked up ("Paxcoo 100 Pcs 18 Inches Waxed Cotton Necklace Cord")."""
     return (len(title.split()) <= NAME_WORDS and not _KEYWORD_LIST.search(title)
-            and len(_AMOUNT.findall(title)) <= 1)
+            and len(_AMOUNT.findall(title)) <= 1 and not says_twice(title))
 
 
-_TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s[-–]\s|(?<=\w)-\s)")
+def says_twice(name: str) -> bool:
+    """A word or model code said twice: "GAP Men's Gap Logo Hoodie", "3M 9092NA 9092"."""
+    words = [w.lower() for w in re.findall(r"[\w]{3,}", name)
+             if w.lower() not in {"and", "the", "for", "with"}]
+    return len(set(words)) < len(words) or any(
+        b.isdigit() and a.startswith(b) for a, b in zip(words, words[1:]))
+
+
+_TITLE_BREAK = re.compile(r"\s*(?:[|,(\[:;]|\s[-–]\s|(?<=\w)-\s)")
 SHORT_NAME_CHARS = 40
 PHRASE_NAME_CHARS = 60  # a name that stops where the title says what it is for
 
@@ -79,12 +91,13 @@ def _short(request: CopyRequest) -> str:
     word, its type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
     product = request.product
     head = _noun_ended(_TITLE_BREAK.split(product.title, maxsplit=1)[0].strip())
-    if head and len(head) <= SHORT_NAME_CHARS and len(_AMOUNT.findall(head)) <= 1:
+    if head and len(head) <= SHORT_NAME_CHARS and len(_AMOUNT.findall(head)) <= 1 and (
+            not says_twice(head)):
         return head
     # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese")
     phrase = _noun_ended(title_phrase(product.title, joins=False))
     if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2 and len(
-            _AMOUNT.findall(phrase)) <= 1:
+            _AMOUNT.findall(phrase)) <= 1 and not says_twice(phrase):
         return phrase
     words = head.split()
     brand = product.brand or ""
@@ -95,6 +108,9 @@ def _short(request: CopyRequest) -> str:
     return ""
 
 
+_COMPANY = {"brands", "brand", "inc", "co", "company", "ltd", "llc", "store", "shop", "official"}
+
+
 def _noun_ended(name: str) -> str:
     """`name` up to its last noun, number or model code: a cut title leaves "Screen
     Protector Designed", "Purina ONE Natural" (read in lower case: title case makes
@@ -102,6 +118,8 @@ def _noun_ended(name: str) -> str:
     lower = name.lower()
     if not name or len(lower) != len(name):
         return name
+    if lower.split()[-1].strip(".") in _COMPANY:
+        return ""  # "Neater Pet Brands" of "Neater Pet Brands - Camping Style Pet Bowl"
     doc = parse(lower)
     for token in reversed(doc):
         if not (token.is_punct or token.tag_ in _NOT_A_NAME_END or (
@@ -131,7 +149,7 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
                 break  # no name of the product fits this template
             values |= {_cap(k): _cap(v) for k, v in values.items()}
             text = re.sub(r"\s+", " ", template.format(**values)).strip()
-            text = re.sub(r"\s+([.,:])", r"\1", text).replace("..", ".")
+            text = re.sub(r"\s+([.,:])(?!\d)", r"\1", text).replace("..", ".")
             if len(text) <= limit and text not in out:
                 out.append(text)
                 break

@@ -25,14 +25,20 @@ from adcraft.settings import GateSettings
 _CJK_RUN = re.compile(f"[{CJK}]")
 # Chinese that ends on a joining word or a comma has lost its last phrase
 _CJK_BREAKS_OFF = re.compile(r"(?:[都和与及或而把让给被并也还更又就、，,：:；;]|不仅|不但|而且|并且"
-                             r"|但是|因为|所以|如果|虽然|还有|以及|或者|之后|以后|的时候)\s*$")
-# "closure1 main", "E27Switch", "side,mounted", "Is?:Organic": a catalogue's glued text
+                             r"|但是|因为|所以|如果|虽然|还有|以及|或者|之后|以后|的时候"
+                             # "穿起来" wants how it feels; "，毛边裤口的" a noun
+                             r"|[穿看摸用戴背提]起来|[，,][^。！？!?，,]*的)\s*$")
+_CJK_DOUBLED = re.compile(f"([{CJK}]{{2,}})\\1")
+# "closure1 main", "E27Switch", "Standard.88mm", "side,mounted", "Is?:Organic",
+# "PrintedFinish: Matte": glued text
 _RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|[?!][:A-Za-z]"
-                           r"|[a-z]{2}\.[A-Z][a-z]|&nbsp;|\bnbsp;|&amp;"
+                           r"|[a-z]{2}\.[A-Z][a-z]|[a-z]{3}\.\d|[a-z]{2}[A-Z][a-z]+:\s?[A-Z0-9]|&nbsp;|\bnbsp;|&amp;"
                            # "FASHION- SIGNARATURE BRAND CARRIER": shouted scraping debris
                            r"|\b[A-Z]{3,}-?(?: [A-Z]{3,}-?){3,}\b")
 # "4 table mats Shape: Rectangle Colour: Pink": fields' labels in the text, twice or more
 _FIELD_LABEL = re.compile(r"\b[a-z]+ (?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+: [A-Z0-9]")
+# "Regular Fabric: Cotton GSM: 550 GSM Colour: Black": fields run in, no full stops
+_FIELD_PAIR = re.compile(r"(?<=\w )[A-Z][A-Za-z]*(?: [a-z]+)?: [A-Z0-9]")
 RUN_ON_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ"}  # "beads Secured with"
 _BARE_UNIT = re.compile(  # not "1 fl oz"
     r"(?<![\d.,\s])(?<!\bfl)(?<!\bfl\.)\s+(ml|g|kg|mg|cm|mm|l|oz|mAh|W|GB|TB)\b(?!-)")
@@ -40,6 +46,26 @@ BREAKING_WORDS = {"a", "an", "the", "with", "of", "and", "or", "from", "in", "to
 CUT_WORDS = {"a", "an", "the", "of"}  # "Set of for 499 INR": cut short
 NAME_END_POS = {"ADJ", "ADP", "DET", "CCONJ", "SCONJ", "PART"}
 _ENDS_SENTENCE = re.compile(r"[.!?…)\]\"'”’»]\s*$")
+
+
+_CODE_AGAIN = re.compile(r"\b(\d{2,}\w*?)[A-Za-z]+\s+\1\b")  # "3M 9092NA 9092"
+
+
+def _brand_again(text: str, brand: str | None):
+    """The brand said twice within three words ("GAP Men's Gap Logo Hoodie")."""
+    if not brand or len(brand) < 3:
+        return None
+    b = re.escape(brand.strip())
+    return re.search(rf"\b{b}\b(?:\W+\w+){{0,2}}?\W+{b}\b", text, re.IGNORECASE)
+
+
+_PAIRS = ("()", "[]", "“”", "（）", "【】", "《》", "「」")
+
+
+def _left_open(text: str) -> bool:
+    """A quote or bracket opened and not closed (22" is inches, not a quote)."""
+    quotes = re.sub(r'(?<=\d)"', "", text)
+    return quotes.count('"') % 2 == 1 or any(text.count(a) > text.count(b) for a, b in _PAIRS)
 
 
 class WellFormed:
@@ -73,9 +99,13 @@ class WellFormed:
                                defect="wrong_language"))
             return out
         if want in CJK_LOCALES:
-            if want == "zh" and _CJK_BREAKS_OFF.search(text):  # "通勤、休闲都"
+            if want == "zh" and (_CJK_BREAKS_OFF.search(text) or _left_open(text)):
                 out.append(Finding(self.name, "block", "the copy stops mid-sentence",
-                                   text[-2:], defect="incoherent"))
+                                   text[-2:], defect="incoherent"))  # "通勤、休闲都"
+            doubled = _CJK_DOUBLED.search(text)
+            if doubled:  # "连衣裙连衣裙"; not "满满", one character said twice
+                out.append(Finding(self.name, "block", "words repeated", doubled.group(0),
+                                   defect="incoherent"))
             return out
         held = product_text(facts)
         for word in dict.fromkeys(words):
@@ -104,9 +134,17 @@ class WellFormed:
             out.append(Finding(self.name, "block", "a word joined to itself", doubled.group(0),
                                defect="incoherent"))
         repeated = re.search(r"\b(\w+(?:\s+\w+){0,2})\s+\1\b", text, re.IGNORECASE)
-        if repeated and not repeated.group(1).isdigit():
+        if repeated and repeated.group(1).isdigit():
+            repeated = None  # "2 2-packs"
+        repeated = repeated or _CODE_AGAIN.search(text) or _brand_again(text, facts.brand)
+        if repeated:
             out.append(Finding(self.name, "block", "words repeated", repeated.group(0),
                                defect="incoherent"))
+        last = words[-1] if words and text.endswith(words[-1]) else ""
+        if len(last) >= 3 and not held.holds(last, exact=True) and word_zipf(
+                last.lower(), want) < self.settings.min_word_zipf:
+            out.append(Finding(self.name, "block", f"the copy stops mid-word: '{last}'",
+                               last, defect="incoherent"))  # "embossed" cut to "embosse"
         if self._breaks_off(text):
             out.append(Finding(self.name, "block", "the copy stops mid-sentence",
                                text.split()[-1], defect="incoherent"))
@@ -134,9 +172,7 @@ class WellFormed:
         write: "Navy T-shirt, has a polo collar, short sleeves")."""
         if re.search(r"(\.\.|…|[,;:–-])\W*$", text):
             return True
-        quotes = re.sub(r'(?<=\d)"', "", text)  # 22" is inches, not a quote
-        if quotes.count('"') % 2 or text.count("(") > text.count(")") or text.count(
-                "“") > text.count("”"):
+        if _left_open(text):
             return True
         if re.search(r"\b(?:and|or) (?:up|above|over|more)\W*$", text):
             return False  # "for ages 18 months and up."
@@ -224,10 +260,10 @@ class WellFormed:
             if token.text == ":" and after.pos_ in {"ADP", "CCONJ"}:
                 out.append(Finding(self.name, "block", "a phrase starts mid-sentence",
                                    f": {after.text}", defect="incoherent"))
-        labels = _FIELD_LABEL.findall(text)
-        if len(labels) >= 2:
+        labels, pairs = _FIELD_LABEL.findall(text), _FIELD_PAIR.findall(text)
+        if len(labels) >= 2 or len(pairs) >= 3:
             out.append(Finding(self.name, "block", "a list of fields, not sentences",
-                               labels[0], defect="incoherent"))
+                               (labels or pairs)[0], defect="incoherent"))
         for m in _RUN_TOGETHER.finditer(text):
             out.append(Finding(self.name, "block", "words or sentences run together",
                                m.group(0), defect="incoherent"))

@@ -167,3 +167,52 @@ def test_chinese_that_stops_on_a_joining_word_is_cut_off():
                            facts={"类型": ["西装"], "图案": ["条纹"], "版型": ["显瘦"]})
     cut = gate.judge("条纹西装，显瘦版型，通勤、休闲都", product)
     assert not cut.ok and any(f.defect == "incoherent" for f in cut.findings)
+
+
+PICKS = ProductFacts(product_id="picks", title="JIM DUNLOP Flex Standard .88mm Green Guitar "
+                     "Pick, 12 Pack", price=6.81, currency="USD")
+ORIGAMI = ProductFacts(product_id="origami", title="Taro's Origami Studio 6 inch Origami "
+                       'Paper, 200 Sheets, 23 Colors', price=9.99, currency="USD",
+                       description='Each sheet is 6" x 6". Thickness: 2.75 oz per pack.')
+
+
+def test_units_written_out_and_numbers_in_words_are_the_datas_own():
+    gate = CopyGate(kind=CopyKind.description, locale="en-US")
+    assert gate.judge("Twelve green Jim Dunlop Flex Standard picks, 0.88 mm thick.", PICKS).ok
+    assert gate.judge("Two hundred six-inch sheets of origami paper from Taro's Origami "
+                      "Studio, in 23 colors.", ORIGAMI).ok
+    assert gate.judge("Two hundred sheets of Taro's Origami Studio paper, 6 by 6 inches, "
+                      "2.75 ounces a pack.", ORIGAMI).ok
+    wrong = gate.judge("Three hundred six-inch sheets of Taro's Origami Studio paper.", ORIGAMI)
+    assert not wrong.ok and any(defect_of(f) == "wrong_number" for f in wrong.findings)
+    assert not gate.judge("Two hundred sheets of Taro's Origami Studio paper, 6 by 6 "
+                          "feet.", ORIGAMI).ok  # feet: the data measures in inches
+
+
+@pytest.mark.parametrize("text", [
+    "Meet Innova GStar Shryke Distance Driver Golf Disc [Colors for $14.99.",
+    "JIM DUNLOP Flex Standard.88mm Green Guitar Pick for $6.81",
+    "Set content: One Bath towel Type: Regular Fabric: Cotton GSM: 550 GSM Colour: Black",
+    "A pair of green Jim Dunlop Flex Standard guitar picks with an intricately embosse",
+])
+def test_an_open_bracket_glued_words_run_in_fields_and_a_cut_word_are_incoherent(gate, text):
+    verdict = gate.judge(text, PICKS)
+    assert not verdict.ok and any(f.defect == "incoherent" for f in verdict.findings), verdict
+
+
+@pytest.mark.parametrize("text,defect", [
+    ("简约风的破洞牛仔长裤，宽松的版型穿起来", "incoherent"),
+    ("浅蓝高腰牛仔裤，毛边裤口的", "incoherent"),
+    ("清新条纹连衣裙（翻领配插肩袖拼接，裙摆自然垂坠。", "incoherent"),
+    ("圆点条纹连衣裙连衣裙上新", "incoherent"),
+    ("酒红色系带裙，开叉下摆带垂坠感。", "unsupported_claim"),
+])
+def test_chinese_cut_short_repeated_or_with_another_shade_is_blocked(text, defect):
+    gate = CopyGate(kind=CopyKind.ad_copy, locale="zh-CN")
+    product = ProductFacts(product_id="zh", title="", category_path=["裙"], facts={
+        "类型": ["裙", "牛仔裤"], "颜色": ["红色", "浅蓝"], "裙下摆": ["开叉", "垂坠"],
+        "裙衣门襟": ["系带"], "图案": ["条纹", "圆点"], "裙款式": ["拼接", "破洞", "毛边"],
+        "领型": ["翻领"], "袖型": ["插肩袖"], "风格": ["简约"], "版型": ["宽松"], "腰型": ["高腰"]})
+    verdict = gate.judge(text, product)
+    assert not verdict.ok and any(defect_of(f) == defect for f in verdict.findings), verdict
+    assert gate.judge("为你推荐这款红色系带裙，开叉下摆带垂坠感，值得入手。", product).ok

@@ -32,6 +32,10 @@ def gate():
      "Carlton London black top, has a round neck"),
     ("Carlton London black sleeveless  top with a round neck.",
      "Carlton London black sleeveless top with a round neck."),
+    ("These black sleeveless tops from Carlton London is made with a scalloped hem.",
+     "These black sleeveless tops from Carlton London are made with a scalloped hem."),
+    ("The Carlton London sleeveless round-neck top are black, with a scalloped hem.",
+     "The Carlton London sleeveless round-neck top is black, with a scalloped hem."),
 ])
 def test_a_slip_blocks_and_the_sentence_put_right_passes(gate, slip, fixed):
     blocked = gate.judge(slip, TOP)
@@ -45,6 +49,8 @@ def test_a_slip_blocks_and_the_sentence_put_right_passes(gate, slip, fixed):
     "A shirt and matching trousers have a relaxed fit.",
     "The jeans have two side pockets; it comes in a two pack design.",
     "An iPhone case in an eco-friendly box, with a USB cable.",
+    "These tempered glass protectors fit the iPad mini; the pack has two.",
+    "The shirt and trousers are cotton.",
 ])
 def test_correct_english_has_no_slip(text):
     assert grammar_slips(text) == []
@@ -60,6 +66,7 @@ def test_a_name_the_shop_writes_glued_is_not_a_slip():
     ("Picked for you: Reli. Vinyl Gloves | 200 Pack | Medium, Large.", "keywords"),
     ("Meet Toddler Pillow- 13X18 Baby Pillows for $16.99.", "hyphen"),
     ("We think you will like Classic Snoopy Plush Toy Plushie - Dog.", "dash"),
+    ("These JETech tempered glass screen protectors fits the iPad mini.", "singular verb"),
 ])
 def test_pasted_keywords_and_a_modal_slip_are_found(text, reason):
     assert any(reason in f.message for f in grammar_slips(text)), grammar_slips(text)

@@ -87,6 +87,11 @@ def test_a_name_is_never_pieced_together_from_words_far_apart():
      "Macaroni and Cheese Cups", "Macaroni for"),
     ("Tech Armor Ballistic Glass Screen Protector Designed for Apple iPhone 11 Pro, iPhone Xs",
      "Tech Armor Ballistic Glass Screen Protector", "Designed"),
+    # a bracketed note is not part of the name, and a space before ".88" stays
+    ("Innova GStar Shryke Distance Driver Golf Disc [Colors may vary]",
+     "Innova GStar Shryke Distance Driver Golf Disc", "["),
+    ("JIM DUNLOP Flex Standard .88mm Green Guitar Pick, 12 Pack",
+     "JIM DUNLOP Flex Standard .88mm Green Guitar Pick", "Standard.88"),
 ])
 def test_a_keyword_title_is_named_as_a_person_would(title, name, never):
     product = ProductFacts(product_id="k", title=title, price=9.95, currency="USD")
@@ -95,3 +100,11 @@ def test_a_keyword_title_is_named_as_a_person_would(title, name, never):
     gate = CopyGate.for_request(request)
     assert texts and all(name in t and never not in t for t in texts), texts
     assert all(gate.judge(t, product).ok for t in texts), [gate.judge(t, product) for t in texts]
+
+
+def test_a_title_that_opens_on_its_maker_is_not_named_by_the_maker_alone():
+    product = ProductFacts(product_id="bowl", title="Neater Pet Brands - Outdoor Camping Style "
+                           "Pet Bowl - Enamel Ware Blue Black Granite Colors - Dog Cat No Tip "
+                           "Skid Bowls (64 oz, Blue)", price=14.99, currency="USD")
+    texts = template_variants(CopyRequest(profile=ShopperProfile.cold("s"), product=product))
+    assert not any(t.rstrip(".").endswith(("Brands", "Brands for $14.99")) for t in texts), texts
