@@ -5,6 +5,8 @@ model is always judged on impressions that came after the ones it learnt from)."
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -87,6 +89,50 @@ def _wide_facts(frame: pl.DataFrame, id_col: str, facts_col: str,
     return frame.select(id_col).join(wide, on=id_col, how="left"), spec
 
 
+def _by_identity(build):
+    """`build(frame)` once per table object: scoring a few rows (serving, batch copy)
+    passes the same catalogue every call, and reading 100,000 products' facts each time
+    was most of the call. The few tables seen last are kept, with their results."""
+    seen: OrderedDict[int, tuple[pl.DataFrame, object]] = OrderedDict()
+    lock = threading.Lock()
+
+    def cached(frame: pl.DataFrame):
+        with lock:
+            hit = seen.get(id(frame))
+            if hit is not None and hit[0] is frame:
+                return hit[1]
+        value = build(frame)
+        with lock:
+            seen[id(frame)] = (frame, value)  # the frame held: its id is not reused
+            while len(seen) > TABLES_KEPT:
+                seen.popitem(last=False)
+        return value
+
+    return cached
+
+
+TABLES_KEPT = 4
+
+
+@_by_identity
+def _catalogue_parts(products: pl.DataFrame):
+    """What the rows take from the catalogue: its columns, its facts wide, and its
+    fact vocabulary."""
+    catalogue = products.select(
+        "product_id", "brand", "price",
+        category=pl.col("category_path").list.join(" > "),
+        facts=pl.col("attributes").list.eval(
+            pl.element().struct.field("value").str.to_lowercase()),
+    )
+    attrs, attr_spec = _wide_facts(products, "product_id", "attributes", "attr_")
+    return catalogue, attrs, attr_spec, FactVocabulary.from_products(products)
+
+
+@_by_identity
+def _shopper_traits(shoppers: pl.DataFrame):
+    return _wide_facts(shoppers, "shopper_id", "traits", "trait_")
+
+
 def build_training_rows(
     impressions: pl.DataFrame,
     products: pl.DataFrame,
@@ -100,13 +146,7 @@ def build_training_rows(
         raise ValueError("no impressions to build training rows from")
     spec = FeatureSpec(numeric=["position", "price", "log_price"],
                        categorical=["campaign", "category", "brand"])
-    catalogue = products.select(
-        "product_id", "brand", "price",
-        category=pl.col("category_path").list.join(" > "),
-        facts=pl.col("attributes").list.eval(
-            pl.element().struct.field("value").str.to_lowercase()),
-    )
-    attrs, attr_spec = _wide_facts(products, "product_id", "attributes", "attr_")
+    catalogue, attrs, attr_spec, vocabulary = _catalogue_parts(products)
     spec.numeric += attr_spec.numeric
     spec.categorical += attr_spec.categorical
     if products.height <= MAX_CATEGORY_VALUES:  # few items: each one's own appeal is learnable
@@ -119,7 +159,7 @@ def build_training_rows(
         .with_columns(log_price=pl.col("price").log1p())
     )
     if shoppers is not None:
-        traits, trait_spec = _wide_facts(shoppers, "shopper_id", "traits", "trait_")
+        traits, trait_spec = _shopper_traits(shoppers)
         spec.numeric += trait_spec.numeric
         spec.categorical += trait_spec.categorical
         rows = rows.join(traits, on="shopper_id", how="left")
@@ -129,7 +169,7 @@ def build_training_rows(
                          how="left")
         spec.numeric += present
     rows = _shopper_match(rows, profiles, spec)
-    rows = _copy_features(rows, FactVocabulary.from_products(products), spec)
+    rows = _copy_features(rows, vocabulary, spec)
     return rows.drop("facts", "liked", "disliked"), spec
 
 

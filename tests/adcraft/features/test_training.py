@@ -48,3 +48,18 @@ def test_rows_read_copy_against_facts_and_profile(impressions, events, products,
     assert 0 < by_id["i1"]["category_interest"] <= 1
     assert set(spec.columns) <= set(rows.columns)
     assert {"attr_colour", "product_id"} <= set(spec.categorical)
+
+
+def test_a_catalogue_is_read_once_and_a_changed_one_again(impressions, products):
+    first, _ = build_training_rows(impressions, products)
+    again, _ = build_training_rows(impressions, products)  # the same table: its parts kept
+    assert again.equals(first)
+    # the parka's facts changed: a new table, read anew ("insulated" is now the jacket's)
+    rows = products.to_dicts()
+    parka = next(r["attributes"] for r in rows if r["product_id"] == "parka")
+    for r in rows:
+        r["attributes"] += parka if r["product_id"] == "jacket" else []
+    moved = pl.DataFrame(rows, schema=products.schema)
+    rows, _ = build_training_rows(impressions, moved)
+    by_id = {r["impression_id"]: r for r in rows.iter_rows(named=True)}
+    assert by_id["i2"]["copy_unsupported"] == 1 and by_id["i2"]["copy_grounded"] == 1
