@@ -7,9 +7,12 @@
 Recipe: setup (products of <data_dir>/<dataset>/tables; the synthetic shop is ingested if
 missing) -> embed (MiniLM from the settings' embedder folder, batched, with progress) ->
 index (faiss: exact below 100k products, IVF above) -> interest vectors (when features
-exist: fills `embedding` of <data_dir>/<dataset>/features/profiles) -> log (a run tagged
-adcraft.artifact=product-index and dataset=<dataset>, the index under product_index/;
-`adcraft.retrieval.load_latest_index(dataset)` loads the newest back).
+exist: fills `embedding` of <data_dir>/<dataset>/features/profiles) -> register (a run
+holding the index under product_index/, registered as adcraft-index-<dataset> through its
+gate: coverage of the catalogue and recall@10 against exact search must not be worse
+than the champion index's on the same catalogue; `champion` moves only then, or with
+--force; serving loads the champion, `pipelines.promote adcraft-index-<dataset>
+--version N --force` rolls back).
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from adcraft.retrieval import (
     ProductIndex,
     embed_products,
     fill_profile_embeddings,
+    index_model,
     load_embedder,
-    log_index,
+    register_index,
 )
 from adcraft.settings import get_settings
 from pipelines import ingest
@@ -53,6 +57,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, help="index only the first N products (smoke runs)")
     p.add_argument("--no-profiles", action="store_true",
                    help="do not fill the profiles' interest vectors")
+    p.add_argument("--force", action="store_true",
+                   help="make this index champion even if its gate refuses (logged as forced)")
     return p.parse_args(argv)
 
 
@@ -102,14 +108,20 @@ def main(argv: list[str] | None = None) -> int:
         mlflow.log_metrics({"n_products": index.size, "embed_s": embed_s,
                             "products_per_s": index.size / max(embed_s, 1e-9),
                             "index_build_s": index.meta["build_s"], "profiles_filled": filled})
-        log_index(index, args.dataset)
-        # the query embedder must be the one the index was built with: promoted together
-        embedder = register_embedder(Registry(settings), settings.embedder_model_dir)
-        mlflow.set_tag("embedder.version", embedder)
+        registry = Registry(settings)
+        version, decision = register_index(registry, index, args.dataset,
+                                           tables["products"]["product_id"], force=args.force)
+        if decision.promote:  # the query embedder must be the index's: promoted together
+            embedder = register_embedder(registry, settings.embedder_model_dir)
+            mlflow.set_tag("embedder.version", embedder)
     print(f"product index of {args.dataset}: {index.size:,} products, {index.meta['factory']}"
           f", dim {index.dim}; embedded in {embed_s:.1f} s "
           f"({index.size / max(embed_s, 1e-9):.0f}/s); MLflow run {run.info.run_id}")
-    return 0
+    scores = ", ".join(f"{k} {v:.3f}" for k, v in decision.candidate.items())
+    verdict = "promoted to champion" if decision.promote else "NOT promoted"
+    print(f"{index_model(args.dataset)} v{version}: {verdict}"
+          f"{' (forced)' if decision.forced else ''} - {decision.reason}\n  {scores}")
+    return 0 if decision.promote else 1
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ from adcraft.report import (
     table_summary,
     truth_check,
 )
-from adcraft.retrieval.index import latest_index_run
+from adcraft.retrieval.index import index_model
 from adcraft.settings import Settings, get_settings
 from adcraft.specs import CONVERSION, GENERATOR
 from pipelines import (
@@ -110,7 +110,7 @@ def stages(args: argparse.Namespace, settings: Settings) -> list[Stage]:
             + (["--model-dir", args.generator_model] if args.generator_model else [])),
             has_champion(GENERATOR)),
         Stage("embed catalogue + build index", lambda: build_index.main(["synthetic"]),
-              lambda: latest_index_run(registry, "synthetic") is not None
+              lambda: registry.alias_version(index_model("synthetic"), CHAMPION) is not None
               and registry.alias_version(EMBEDDER_MODEL) is not None),
         Stage("batch copy into the store + automatic approval",
               lambda: batch_stage(args, settings)),

@@ -140,6 +140,8 @@ class Embedder(Reloadable):
 
 @serve.deployment(name="Ranker")
 class RankerDeployment(Reloadable):
+    followed = "index_model"  # a rolled-back or newly promoted index is served
+
     def load(self) -> Ranker:
         return warmed(Ranker.load(self.settings()))
 

@@ -90,8 +90,17 @@ class Registry:
         mlflow.log_text(json.dumps(data, indent=1, default=str), name)
 
     def register(self, model_uri: str, name: str, description: str = "") -> int:
-        """A new version of registered model `name`; returns its number."""
-        version = mlflow.register_model(model_uri, name)
+        """A new version of registered model `name`; returns its number. A run's plain
+        artefact folder (`runs:/<id>/product_index`, not a logged model) is registered
+        as it is: the version's source is the folder."""
+        try:
+            version = mlflow.register_model(model_uri, name)
+        except MlflowException as exc:
+            if not model_uri.startswith("runs:/") or "logged_model" not in str(exc):
+                raise
+            run_id, _, path = model_uri.removeprefix("runs:/").partition("/")
+            source = f"{self.client.get_run(run_id).info.artifact_uri}/{path}"
+            version = self.client.create_model_version(name, source, run_id=run_id)
         if description:
             self.client.update_model_version(name, version.version, description=description)
         return int(version.version)

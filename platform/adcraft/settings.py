@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from adcraft.specs import CONVERSION, EMBEDDER, GENERATOR
+from adcraft.specs import CONVERSION, EMBEDDER, GENERATOR, INDEX
 
 
 class ShopSettings(BaseModel):
@@ -138,6 +138,11 @@ class ServingSettings(BaseModel):
     conversion_model: str = CONVERSION
     generator_model: str = GENERATOR
     embedder_model: str = EMBEDDER
+
+    @property
+    def index_model(self) -> str:
+        """The registered product index of the served dataset (its `alias` is served)."""
+        return f"{INDEX}-{self.dataset}"
     alias: str = Field("champion", description="registry alias every model loads by")
     follow_alias_s: float = Field(30.0, ge=0, description="every replica checks this often "
                                   "which version its alias names, and loads it; 0: never")

@@ -14,6 +14,7 @@ from adcraft.eval.gate import Criterion, GateRule
 CONVERSION = "adcraft-conversion"
 GENERATOR = "adcraft-generator"
 EMBEDDER = "adcraft-embedder"
+INDEX = "adcraft-index"  # one per dataset: "adcraft-index-synthetic"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ MODELS: dict[str, ModelSpec] = {s.name: s for s in [
                                      Criterion(metric="predicted_ctr")],
                        must_not_worsen=[Criterion(metric="distinct_2", margin=0.1)])),
     ModelSpec(EMBEDDER, "pipelines.build_index", ("torch==2.13.0", "sentence-transformers")),
+    # the product index: a folder (faiss, ids, meta), not a pyfunc; scored on the catalogue
+    ModelSpec(INDEX, "pipelines.build_index", ("faiss-cpu",),
+              GateRule(must_improve=[],
+                       must_not_worsen=[Criterion(metric="coverage", margin=0.0),
+                                        Criterion(metric="recall_at_10", margin=0.02)])),
 ]}
 
 

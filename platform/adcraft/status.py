@@ -10,7 +10,7 @@ import requests
 
 from adcraft.registry import CHALLENGER, CHAMPION, Registry
 from adcraft.report import CONVERSION_SCORES, GENERATOR_SCORES
-from adcraft.retrieval.index import latest_index_run
+from adcraft.retrieval.index import index_model
 from adcraft.settings import Settings
 from adcraft.specs import CONVERSION, GENERATOR
 
@@ -26,9 +26,9 @@ def datasets(settings: Settings, registry: Registry) -> str:
     lines = []
     for folder in found:
         parts = [sub for sub in ("tables", "features", "truth") if (folder / sub).is_dir()]
-        index = latest_index_run(registry, folder.name)
+        index = registry.alias_version(index_model(folder.name), CHAMPION)
         if index is not None:
-            parts.append(f"index (run {index.info.run_id[:12]})")
+            parts.append(f"index ({index_model(folder.name)}@{CHAMPION} = v{index})")
         lines.append(f"  {folder.name:<16} {', '.join(parts) or 'empty'}")
     return "\n".join(lines)
 

@@ -87,9 +87,10 @@ def run_decision(registry: Registry, run_id: str) -> dict:
     return json.loads(Path(path).read_text())
 
 
-def test_gates_cover_both_models_and_their_suffixed_names():
-    assert set(GATES) == {"adcraft-conversion", "adcraft-generator"}
+def test_gates_cover_the_models_the_index_and_their_suffixed_names():
+    assert set(GATES) == {"adcraft-conversion", "adcraft-generator", "adcraft-index"}
     assert gate_for("adcraft-conversion-obd-men") is GATES["adcraft-conversion"]
+    assert gate_for("adcraft-index-synthetic") is GATES["adcraft-index"]
     assert [c.metric for c in GATES["adcraft-generator"].must_improve] == [
         "raw_grounding_rate", "predicted_ctr"]
     with pytest.raises(PromotionError, match="unknown model 'adcraft-conversionx'"):

@@ -11,9 +11,8 @@ from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
 from adcraft.features.profiles import profile_for
 from adcraft.models.defaults import EMBEDDING_DIM
-from adcraft.registry import Registry
-from adcraft.retrieval import load_latest_index
-from adcraft.retrieval.index import latest_index_run
+from adcraft.registry import CHAMPION, Registry
+from adcraft.retrieval import index_model, load_index
 from pipelines import build_features, build_index, evaluate_retrieval, ingest
 
 
@@ -21,12 +20,18 @@ def test_build_index_logs_a_loadable_index_and_fills_profiles(home, capsys):
     assert ingest.main(["synthetic"]) == 0
     assert build_features.main(["synthetic"]) == 0
     assert build_index.main(["synthetic"]) == 0
-    assert "product index of synthetic: 200 products, Flat, dim 384" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "product index of synthetic: 200 products, Flat, dim 384" in out
+    assert "adcraft-index-synthetic v1: promoted to champion - no champion yet" in out
+    assert "coverage 1.000, recall_at_10 1.000" in out
 
     registry = Registry()
-    run = latest_index_run(registry, "synthetic")
+    mv = registry.client.get_model_version_by_alias(index_model("synthetic"), CHAMPION)
+    run = registry.client.get_run(mv.run_id)
     assert run.data.metrics["n_products"] == 200 and run.data.metrics["embed_s"] > 0
-    index = load_latest_index("synthetic", registry)
+    assert run.data.metrics["test_coverage"] == 1.0
+    index, version = load_index("synthetic", registry)
+    assert version == 1
     products = read_tables(dataset_dir("synthetic") / "tables")["products"]
     assert index.product_ids.to_list() == products["product_id"].to_list()
     # every product is its own nearest neighbour
@@ -38,6 +43,11 @@ def test_build_index_logs_a_loadable_index_and_fills_profiles(home, capsys):
     profile = profile_for(profiles, profiles["shopper_id"][0])
     assert len(profile.embedding) == EMBEDDING_DIM
     assert abs(np.linalg.norm(profile.embedding) - 1) < 1e-5
+
+    # a smoke run over part of the catalogue is refused (exit 1): the champion stays
+    assert build_index.main(["synthetic", "--limit", "50", "--no-profiles"]) == 1
+    assert "v2: NOT promoted" in capsys.readouterr().out
+    assert registry.alias_version(index_model("synthetic"), CHAMPION) == 1
 
 
 def test_build_index_of_a_missing_dataset_says_so(home, caplog):

@@ -4,7 +4,7 @@ the Serve application started by the demo answers with copy, and a re-run reuses
 from __future__ import annotations
 
 from adcraft.registry import CHAMPION, Registry
-from adcraft.retrieval.index import latest_index_run
+from adcraft.retrieval.index import index_model
 from adcraft.settings import get_settings
 from adcraft.store.copy import CopyStore, QueueFilter
 from adcraft.store.db import store_engine
@@ -30,7 +30,7 @@ def test_demo_builds_everything_serves_and_reuses_it(home, ray_local, tiny_model
     # champions for every model, and the index the Ranker loads
     assert registry.alias_version("adcraft-conversion", CHAMPION) == 1
     assert registry.alias_version("adcraft-generator", CHAMPION) == 1
-    assert latest_index_run(registry, "synthetic") is not None
+    assert registry.alias_version(index_model("synthetic"), CHAMPION) == 1
     # the application answered with copy for both shoppers (degraded template copy is
     # still grounded copy: the tiny random model rarely passes the guardrails)
     answers = out.split("application up at")[1]

@@ -159,6 +159,33 @@ def test_replicas_follow_a_moved_alias_without_being_told(served):
     assert seen == f"adcraft-conversion/{version}"
 
 
+def test_the_ranker_serves_the_index_alias_and_a_rollback(served):
+    from adcraft.promotion import promote
+    from adcraft.retrieval import index_model, load_index, register_index
+
+    url, overrides = served
+    settings = Settings(**overrides)
+    registry, name = Registry(settings), index_model("synthetic")
+    first = registry.alias_version(name)
+    index, _ = load_index("synthetic", registry)
+    with registry.run("build-index-test"):  # the same index again: its gate passes
+        version, decision = register_index(registry, index, "synthetic",
+                                           _tables(settings)["products"]["product_id"])
+    assert decision.promote and version == first + 1
+    assert _ranker_becomes(url, f"{name}/{version}")
+    promote(registry, name, version=first, force=True)  # roll back
+    assert _ranker_becomes(url, f"{name}/{first}")
+
+
+def _ranker_becomes(url: str, wanted: str, within_s: float = 60) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if _recommend(url, with_copy=False).json()["model_versions"]["ranker"] == wanted:
+            return True
+        time.sleep(1)
+    return False
+
+
 def _tables(settings: Settings) -> dict:
     from adcraft.data.io import read_tables
     from adcraft.data.sources import dataset_dir

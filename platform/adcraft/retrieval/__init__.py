@@ -19,7 +19,14 @@ from adcraft.retrieval.embeddings import (
     with_interest_vectors,
 )
 from adcraft.retrieval.history import shopper_history
-from adcraft.retrieval.index import ProductIndex, load_latest_index, log_index
+from adcraft.retrieval.index import (
+    ProductIndex,
+    index_model,
+    index_scores,
+    load_index,
+    log_index,
+    register_index,
+)
 from adcraft.retrieval.recall import (
     ContentRecall,
     CoOccurrenceRecall,
@@ -46,7 +53,10 @@ __all__ = [
     "fill_profile_embeddings",
     "interest_vectors",
     "load_embedder",
-    "load_latest_index",
+    "index_model",
+    "index_scores",
+    "load_index",
+    "register_index",
     "log_index",
     "shopper_history",
     "with_interest_vectors",

@@ -5,6 +5,8 @@ an inverted-file index (``IVF<lists>,Flat``, 4*sqrt(n) lists: ~4,000 for 1M prod
 k-means trained on a sample) that visits `nprobe` lists per query. Every index kind used
 here keeps the full vectors, so a product's vector can be read back for interest vectors.
 On disk: ``index.faiss``, ``product_ids.parquet`` (row i = faiss id i), ``meta.json``.
+In MLflow: a registered model per dataset (`index_model`), gated and served by alias
+like the models, so a bad index is refused and a good one can be rolled back to.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import numpy as np
 import polars as pl
 from tqdm.auto import tqdm
 
-from adcraft.registry import Registry
+from adcraft.eval.gate import GateDecision
+from adcraft.promotion import SCORE_PREFIX, register_and_gate
+from adcraft.registry import CHAMPION, Registry
 from adcraft.retrieval.config import IndexConfig
 from adcraft.retrieval.embeddings import ProductEmbeddings
+from adcraft.specs import INDEX
 
 log = logging.getLogger(__name__)
 
@@ -157,33 +162,76 @@ class ProductIndex:
 
 
 def log_index(index: ProductIndex, dataset: str) -> None:
-    """Save the index into the active MLflow run's `product_index/` artefacts and tag
-    the run so that `load_latest_index` finds it."""
+    """Save the index into the active MLflow run's `product_index/` artefacts, tagged."""
     with tempfile.TemporaryDirectory() as tmp:
         mlflow.log_artifacts(str(index.save(tmp)), ARTIFACT_DIR)
     mlflow.set_tags({KIND_TAG: KIND, DATASET_TAG: dataset})
 
 
-def latest_index_run(registry: Registry, dataset: str):
-    """The newest finished run holding a product index of `dataset`, or None."""
-    runs = registry.client.search_runs(
-        [registry.experiment_id()],
-        filter_string=f"tags.`{KIND_TAG}` = '{KIND}' and tags.`{DATASET_TAG}` = '{dataset}' "
-                      "and attributes.status = 'FINISHED'",
-        order_by=["attributes.start_time DESC"], max_results=1)
-    return runs[0] if runs else None
+def index_model(dataset: str) -> str:
+    """The registered name of `dataset`'s product index: "adcraft-index-synthetic"."""
+    return f"{INDEX}-{dataset}"
 
 
-def load_latest_index(dataset: str = "synthetic", registry: Registry | None = None,
-                      dst: str | Path | None = None) -> ProductIndex:
-    """The most recent index of `dataset` logged by `log_index` (pipelines.build_index)."""
+RECALL_SAMPLE = 256  # query products the recall is measured on
+
+
+def index_scores(index: ProductIndex, catalogue: pl.Series,
+                 sample: int = RECALL_SAMPLE) -> dict[str, float]:
+    """What the index's gate reads: `coverage`, the share of the catalogue's products it
+    holds (an index of yesterday's or a cut catalogue holds fewer), and `recall_at_10`:
+    with a sample of its own vectors as queries, the share of the results that score
+    at least the exact 10th neighbour's inner product (an approximate index misses some;
+    ties do not count against it)."""
+    products = catalogue.cast(pl.String).unique()
+    coverage = float((index.positions(products) >= 0).mean()) if len(products) else 0.0
+    n, k = index.size, min(10, index.size)
+    rows = np.random.default_rng(0).choice(n, min(n, sample), replace=False)
+    everything = index.index.reconstruct_n(0, n)
+    queries = everything[rows]
+    found, _ = index.search(queries, k)
+    recall = []
+    for start in range(0, len(queries), 32):  # (32, n) inner products at a time
+        sims = queries[start:start + 32] @ everything.T
+        kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+        recall.append((found[start:start + 32] >= kth[:, None] - 1e-5).mean(axis=1))
+    return {"coverage": coverage, "recall_at_10": float(np.concatenate(recall).mean())}
+
+
+def register_index(registry: Registry, index: ProductIndex, dataset: str,
+                   catalogue: pl.Series, force: bool = False) -> tuple[int, GateDecision]:
+    """In the active MLflow run: log `index`, score it on the catalogue and register it
+    as a version of `index_model(dataset)` through its gate (`adcraft.specs`), against
+    the champion index scored on the same catalogue; `champion` moves only if it passes
+    (or `force`). Serving loads the champion; `pipelines.promote` rolls back."""
+    name = index_model(dataset)
+    scores = index_scores(index, catalogue)
+    champion_version = registry.alias_version(name, CHAMPION)
+    champion_scores = None
+    if champion_version is not None:
+        champion_scores = index_scores(load_index(dataset, registry)[0], catalogue)
+    log_index(index, dataset)
+    mlflow.log_metrics({f"{SCORE_PREFIX}{k}": v for k, v in scores.items()})
+    run_id = mlflow.active_run().info.run_id
+    return register_and_gate(
+        registry, name, f"runs:/{run_id}/{ARTIFACT_DIR}", scores, champion_scores,
+        champion_version, f"{index.size:,} products of {dataset}, {index.meta['factory']}",
+        force)
+
+
+def load_index(dataset: str = "synthetic", registry: Registry | None = None,
+               alias: str = CHAMPION, dst: str | Path | None = None
+               ) -> tuple[ProductIndex, int]:
+    """The index of `dataset` that holds `alias` (registered by `register_index`, from
+    `pipelines.build_index`), and its version."""
     registry = registry or Registry()
-    run = latest_index_run(registry, dataset)
-    if run is None:
-        raise LookupError(f"no product index for dataset {dataset!r} in MLflow at "
-                          f"{registry.uri}: run `python -m pipelines.build_index {dataset}`")
+    name = index_model(dataset)
+    version = registry.alias_version(name, alias)
+    if version is None:
+        raise LookupError(f"no {name}@{alias} in MLflow at {registry.uri}: run "
+                          f"`python -m pipelines.build_index {dataset}`")
     folder = mlflow.artifacts.download_artifacts(
-        run_id=run.info.run_id, artifact_path=ARTIFACT_DIR, dst_path=str(dst) if dst else None,
+        artifact_uri=f"models:/{name}/{version}", dst_path=str(dst) if dst else None,
         tracking_uri=registry.uri)
-    log.info("loaded product index of %s from run %s", dataset, run.info.run_id)
-    return ProductIndex.load(folder)
+    log.info("loaded %s v%s (@%s)", name, version, alias)
+    return ProductIndex.load(folder), version

@@ -25,11 +25,10 @@ from adcraft.retrieval import (
     PopularityRecall,
     ProductIndex,
     RetrievalConfig,
-    load_latest_index,
+    load_index,
     shopper_history,
 )
 from adcraft.retrieval.arrays import ArrayRanker
-from adcraft.retrieval.index import latest_index_run
 from adcraft.settings import Settings
 from adcraft.shopview import ShopView
 
@@ -110,11 +109,9 @@ class Ranker:
 
     @classmethod
     def load(cls, settings: Settings, shop: ShopView | None = None) -> Ranker:
-        registry = Registry(settings)
-        dataset = settings.serving.dataset
-        run = latest_index_run(registry, dataset)
-        index = load_latest_index(dataset, registry)
-        return cls(index, shop or ShopView.load(settings), f"index-run-{run.info.run_id[:12]}")
+        s = settings.serving
+        index, version = load_index(s.dataset, Registry(settings), s.alias)
+        return cls(index, shop or ShopView.load(settings), f"{s.index_model}/{version}")
 
     def warm_up(self) -> None:
         """One ranking before the first request (first calls fill numpy's caches)."""

@@ -25,7 +25,7 @@ from adcraft.models.generator_pyfunc import ARTIFACT
 from adcraft.models.generator_pyfunc import MODEL_CODE as GENERATOR_CODE
 from adcraft.registry import CHAMPION, Registry, local_store_uri, tracking_uri
 from adcraft.retrieval import EmbeddingConfig, ProductIndex, embed_products, load_embedder
-from adcraft.retrieval.index import latest_index_run, log_index
+from adcraft.retrieval.index import register_index
 from adcraft.settings import Settings, ShopSettings
 from adcraft.specs import CONVERSION, GENERATOR, MODELS, family_of
 
@@ -60,7 +60,7 @@ def missing_models(settings: Settings) -> list[str]:
     dataset's product index and every model's alias (empty: all there)."""
     s, registry = settings.serving, Registry(settings)
     missing = []
-    if latest_index_run(registry, s.dataset) is None:
+    if registry.alias_version(s.index_model, s.alias) is None:
         missing.append(f"the product index of {s.dataset!r} "
                        f"(python -m pipelines.build_index {s.dataset})")
     for name in (s.embedder_model, s.conversion_model, s.generator_model):
@@ -120,7 +120,8 @@ def build_stack(settings: Settings, generator_dir: str | Path, index: bool = Tru
                                embedder=settings.embedder_model_dir.name)
     registry = Registry(settings)
     with registry.run(f"build-index-{settings.serving.dataset}"):
-        log_index(index, settings.serving.dataset)
+        register_index(registry, index, settings.serving.dataset,
+                       tables["products"]["product_id"])
         register_embedder(registry, settings.embedder_model_dir)
     register_conversion(settings, tables)
     register_generator(settings, generator_dir)
