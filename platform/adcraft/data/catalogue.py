@@ -3,15 +3,20 @@ catalogue needs a few lines of mapping rather than a new loader."""
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from adcraft.data.errors import DataError
 from adcraft.data.io import cast_text_columns, read_csv_columns, text_line
+from adcraft.data.parsing import PriceError, bullet_facts, parse_price
 from adcraft.data.schemas import conform
+
+log = logging.getLogger(__name__)
 
 # A lowercase letter running straight into an uppercase one: scraped bullet lists whose
 # line breaks were dropped ("TSA lockOne handle").
@@ -65,7 +70,16 @@ class CatalogueMapping(BaseModel):
     currency: str | None = None  # a column holding the currency code
     currency_code: str | None = None  # or one code for the whole file, e.g. "INR"
     category: list[str] = []  # columns whose values form the category path, in order
+    category_delimiter: str | None = Field(None, description=(
+        "split each category column on this ('Computers&Accessories|Cables' with '|')"))
     attributes: dict[str, str] = {}  # fact name -> column
+    features: str | None = Field(None, description=(
+        "a column of feature bullets: 'Key: value' bullets become named facts, others "
+        "'feature' facts"))
+    features_delimiter: str = "|"
+    duplicates: Literal["first", "last", "error"] = Field("first", description=(
+        "rows sharing a product_id (an export with one row per review): keep the first, "
+        "the last, or stop with an error naming the row; merged rows are reported"))
     fix_run_together: bool = False  # split "lockOne" into "lock. One" in descriptions
 
     @model_validator(mode="after")
@@ -77,7 +91,7 @@ class CatalogueMapping(BaseModel):
     def columns(self) -> list[str]:
         """Every source column the mapping reads, once each, in mapping order."""
         named = [self.product_id, self.title, self.description, self.brand, self.price,
-                 self.currency, *self.category, *self.attributes.values()]
+                 self.currency, *self.category, *self.attributes.values(), self.features]
         return list(dict.fromkeys(c for c in named if c is not None))
 
 
@@ -96,9 +110,7 @@ MYNTRA = CatalogueMapping(
 
 def _read(path: Path, mapping: CatalogueMapping) -> tuple[pl.DataFrame, int | None]:
     """The mapped columns, stripped and typed; and the header lines (None for Parquet)."""
-    types = {c: pl.String for c in mapping.columns()}
-    if mapping.price:
-        types[mapping.price] = pl.Float64
+    types = {c: pl.String for c in mapping.columns()}  # prices too: "₹1,099", parsed below
     if path.suffix.lower() == ".parquet":
         if not path.is_file():
             raise DataError(path, "file not found")
@@ -117,15 +129,26 @@ def load_catalogue(path: str | Path, mapping: CatalogueMapping) -> dict[str, pl.
     df = df.with_columns(
         pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)).name.keep()
     )
+
+    def line_of(row: int) -> int | None:  # re-read as text: quoted fields span lines
+        if header_lines is None:
+            return None
+        return text_line(pl.read_csv(path, infer_schema=False, n_rows=row), row)
+
+    df = _with_prices(df, mapping, path, line_of)
     ids = df.get_column(mapping.product_id)
     dup = ids.is_duplicated() & ~ids.is_first_distinct() & ids.is_not_null()
-    if dup.any():
+    if dup.any() and mapping.duplicates == "error":
         row = int(dup.arg_true()[0])
-        line = None
-        if header_lines is not None:  # re-read as text for the line: quoted fields span lines
-            line = text_line(pl.read_csv(path, infer_schema=False, n_rows=row), row)
-        raise DataError(path, f"duplicate product_id {ids[row]!r}", row=row + 1, line=line,
-                        field=mapping.product_id)
+        raise DataError(path, f"duplicate product_id {ids[row]!r}", row=row + 1,
+                        line=line_of(row), field=mapping.product_id)
+    if dup.any():
+        sample = ids.filter(dup).unique(maintain_order=True).head(5).to_list()
+        merged = int(dup.sum())
+        log.info("%s: %d row%s merged into the product they repeat (duplicates=%s), "
+                 "e.g. product_id %s", path.name, merged, "" if merged == 1 else "s",
+                 mapping.duplicates, sample)
+        df = df.unique(subset=mapping.product_id, keep=mapping.duplicates, maintain_order=True)
 
     def column(name: str | None, dtype: pl.DataType = pl.String) -> pl.Expr:
         return pl.col(name) if name else pl.lit(None, dtype=dtype)
@@ -136,13 +159,24 @@ def load_catalogue(path: str | Path, mapping: CatalogueMapping) -> dict[str, pl.
         description = description.map_elements(
             lambda text: split_run_together(text, keep), return_dtype=pl.String
         )
-    if mapping.category:
+    if mapping.category and mapping.category_delimiter:
+        parts = [pl.col(c).str.split(mapping.category_delimiter) for c in mapping.category]
+        category = pl.concat_list(parts).list.eval(
+            pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
+        category = pl.when(category.list.len() > 0).then(category)
+    elif mapping.category:
         category = pl.concat_list(mapping.category).list.drop_nulls()
         category = pl.when(category.list.len() > 0).then(category)
     else:
         category = pl.lit(None, dtype=pl.List(pl.String))
     facts = [pl.struct(pl.lit(name).alias("name"), pl.col(col).alias("value"))
              for name, col in mapping.attributes.items()]
+    if mapping.features:
+        fact = pl.Struct({"name": pl.String, "value": pl.String})
+        facts.append(pl.col(mapping.features).map_elements(
+            lambda text: [{"name": n, "value": v}
+                          for n, v in bullet_facts(text, mapping.features_delimiter)],
+            return_dtype=pl.List(fact)).fill_null([]))
     if facts:
         attributes = pl.concat_list(facts).list.eval(
             pl.element().filter(pl.element().struct.field("value").is_not_null())
@@ -156,9 +190,46 @@ def load_catalogue(path: str | Path, mapping: CatalogueMapping) -> dict[str, pl.
         description.alias("description"),
         category.alias("category_path"),
         column(mapping.brand).alias("brand"),
-        column(mapping.price, pl.Float64).alias("price"),
-        (pl.lit(mapping.currency_code) if mapping.currency_code else column(mapping.currency))
-        .alias("currency"),
+        column(mapping.price and PRICE, pl.Float64).alias("price"),
+        (pl.lit(mapping.currency_code) if mapping.currency_code else
+         column(mapping.currency).fill_null(pl.col(PRICE_CURRENCY)) if mapping.currency else
+         pl.col(PRICE_CURRENCY)).alias("currency"),
         attributes.alias("attributes"),
     )
     return {"products": conform(products, "products", str(path))}
+
+
+PRICE, PRICE_CURRENCY = "__price", "__price_currency"
+
+
+def _with_prices(df: pl.DataFrame, mapping: CatalogueMapping, path: Path, line_of
+                 ) -> pl.DataFrame:
+    """The price column parsed (`PRICE`, and the currency its symbol names in
+    `PRICE_CURRENCY`): a value that is no price, or whose symbol contradicts the
+    mapping's currency_code, is a DataError naming its row, line and value."""
+    if not mapping.price:
+        return df.with_columns(pl.lit(None, dtype=pl.String).alias(PRICE_CURRENCY))
+    amounts, currencies, rewritten = [], [], []
+    for row, text in enumerate(df.get_column(mapping.price).to_list()):
+        if text is None:
+            amounts.append(None)
+            currencies.append(None)
+            continue
+        try:
+            amount, currency = parse_price(text)
+        except PriceError as exc:
+            raise DataError(path, str(exc), row=row + 1, line=line_of(row),
+                            field=mapping.price) from None
+        if mapping.currency_code and currency not in (None, mapping.currency_code):
+            raise DataError(path, f"{text!r} is in {currency}, the mapping's currency_code "
+                            f"is {mapping.currency_code}", row=row + 1, line=line_of(row),
+                            field=mapping.price)
+        if not re.fullmatch(r"\d+(\.\d+)?", text):
+            rewritten.append(f"{text!r} -> {amount:g} {currency or ''}".rstrip())
+        amounts.append(amount)
+        currencies.append(currency)
+    if rewritten:
+        log.info("%s: %d prices read from text, e.g. %s", path.name, len(rewritten),
+                 "; ".join(rewritten[:3]))
+    return df.with_columns(pl.Series(PRICE, amounts, dtype=pl.Float64),
+                           pl.Series(PRICE_CURRENCY, currencies, dtype=pl.String))

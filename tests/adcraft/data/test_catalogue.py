@@ -100,24 +100,79 @@ def test_missing_column(tmp_path: Path) -> None:
     assert err.value.field == "Description"
 
 
-def test_non_numeric_price(tmp_path: Path) -> None:
+def test_a_price_that_is_no_price_names_its_row_line_and_value(tmp_path: Path) -> None:
     path = tmp_path / "catalogue.csv"
     path.write_text(
         HEADER
         + '1,Tee,X,Men,499,3,"Soft tee\nwith a crew neck", White,\n'
         + "2,Shirt,Y,Women,Rs. 899,5,Linen shirt, Blue,\n"
+        + "3,Scarf,Z,Women,call us,2,Silk scarf, Red,\n"
     )
-    with pytest.raises(DataError, match=r"catalogue\.csv:4, row 2: field 'Price': expected Float64"
-                       ) as err:
+    with pytest.raises(DataError, match=r"catalogue\.csv:5, row 3: field 'Price': not a "
+                       r"price: 'call us'") as err:
         load_catalogue(path, MYNTRA)
-    assert (err.value.row, err.value.line, err.value.field) == (2, 4, "Price")
+    assert (err.value.row, err.value.line, err.value.field) == (3, 5, "Price")
+    path.write_text(HEADER + "1,Tee,X,Men,$4.99,3,Tee, White,\n")
+    with pytest.raises(DataError, match=r"row 1: field 'Price': '\$4.99' is in USD, the "
+                       "mapping's currency_code is INR"):
+        load_catalogue(path, MYNTRA)
 
 
-def test_duplicate_product_id(tmp_path: Path) -> None:
+def test_duplicate_rows_merge_by_policy_and_are_reported(tmp_path: Path, caplog) -> None:
     path = tmp_path / "catalogue.csv"
     path.write_text(HEADER + "1,Tee,X,Men,499,3,Tee, White,\n"
                     + "2,Shirt,Y,Women,899,5,Shirt, Blue,\n" + "1,Tee,X,Men,499,3,Tee, Red,\n")
+    with caplog.at_level("INFO", logger="adcraft.data.catalogue"):
+        first = load_catalogue(path, MYNTRA)["products"]
+    assert first["product_id"].to_list() == ["1", "2"]
+    assert first["attributes"][0].to_list()[1] == {"name": "colour", "value": "White"}
+    assert "1 row merged" in caplog.text and "duplicates=first" in caplog.text
+    last = load_catalogue(path, MYNTRA.model_copy(update={"duplicates": "last"}))["products"]
+    assert last.filter(pl.col("product_id") == "1")["attributes"][0].to_list()[1] == {
+        "name": "colour", "value": "Red"}
     with pytest.raises(DataError, match=r"catalogue\.csv:4, row 3: field 'Product_ID': duplicate"
                        ) as err:
-        load_catalogue(path, MYNTRA)
+        load_catalogue(path, MYNTRA.model_copy(update={"duplicates": "error"}))
     assert err.value.row == 3
+
+
+MARKETPLACE = CatalogueMapping(
+    product_id="product_id", title="product_name", price="discounted_price",
+    category=["category"], category_delimiter="|", features="about_product")
+
+
+def test_a_marketplace_export_prices_categories_bullets_and_review_rows(tmp_path: Path,
+                                                                       caplog) -> None:
+    """The shape of a real marketplace export: one row per review, prices as text, the
+    category path in one column, feature bullets in another."""
+    path = tmp_path / "export.csv"
+    pl.DataFrame({
+        "product_id": ["B07JW9H4J1", "B07JW9H4J1", "B098NS6PVG", "B0B1YVCJ2Y"],
+        "product_name": ["Wayona Nylon Braided USB to Lightning Cable"] * 2
+        + ["Ambrane Unbreakable 60W Type C Cable", "Duracell 38W Car Charger"],
+        "category": ["Computers&Accessories|Accessories&Peripherals|Cables"] * 2
+        + ["Computers&Accessories| Cables |", "Car&Motorbike|Chargers"],
+        "discounted_price": ["₹399", "₹399", "₹1,099", "12,99 €"],
+        "about_product": ["Fast Charge&Data Sync : It can charge and sync at a rapid "
+                          "speed|Material: Nylon braided|Compatible with iPhone"] * 2
+        + [None, "Output: 38W"],
+        "review_id": ["R1", "R2", "R3", "R4"],
+    }).write_csv(path)
+    with caplog.at_level("INFO", logger="adcraft.data.catalogue"):
+        products = load_catalogue(path, MARKETPLACE)["products"]
+    assert products.schema == SCHEMAS["products"]
+    assert products["product_id"].to_list() == ["B07JW9H4J1", "B098NS6PVG", "B0B1YVCJ2Y"]
+    assert products["price"].to_list() == [399.0, 1099.0, 12.99]
+    assert products["currency"].to_list() == ["INR", "INR", "EUR"]
+    assert products["category_path"].to_list() == [
+        ["Computers&Accessories", "Accessories&Peripherals", "Cables"],
+        ["Computers&Accessories", "Cables"], ["Car&Motorbike", "Chargers"]]
+    assert products["attributes"][0].to_list() == [
+        {"name": "feature", "value": "Fast Charge&Data Sync : It can charge and sync at a "
+                                     "rapid speed"},
+        {"name": "material", "value": "Nylon braided"},
+        {"name": "feature", "value": "Compatible with iPhone"}]
+    assert products["attributes"][1].to_list() == []
+    assert products["attributes"][2].to_list() == [{"name": "output", "value": "38W"}]
+    assert "1 row merged" in caplog.text and "3 prices read from text" not in caplog.text
+    assert "4 prices read from text" in caplog.text and "'₹1,099' -> 1099 INR" in caplog.text
