@@ -42,6 +42,7 @@ bench: setup  ## benchmarks: ratios measured side by side, printed
 	command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
 	$(PY) -m bench.load
 	$(PY) -m bench.copy_gate
+	$(PY) -m bench.review_polarity
 	$(PY) -m bench.copy_store
 
 lint: $(STAMP)  ## ruff

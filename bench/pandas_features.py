@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 
 from adcraft.features.aspects import (
-    _NEG,
-    _NEGATED_POS,
-    _POS,
     _WORD,
     GENERIC_ASPECTS,
     MAX_ASPECT_CHARS,
     MAX_ASPECT_WORDS,
+    NEGATED_WEIGHT,
+    NEGATION_REACH,
+    NEGATIONS,
+    sentiment_lexicon,
 )
 from adcraft.features.items import PRIOR_STRENGTH, TOP_ASPECTS
 from adcraft.features.profiles import (
@@ -169,11 +170,21 @@ def review_sentences(reviews: pd.DataFrame) -> pd.DataFrame:
         .str.split("\n")
     )
     s = r.drop(columns="text").explode("sentence", ignore_index=True)
-    score = (s["sentence"].str.count(_POS) - 2 * s["sentence"].str.count(_NEGATED_POS)
-             - s["sentence"].str.count(_NEG))
+    s["sentence_id"] = np.arange(len(s))
+    words = s["sentence"].str.findall(_WORD).explode().dropna().rename("word").to_frame()
+    words["sentence_id"] = s["sentence_id"].loc[words.index].to_numpy()
+    neg = words["word"].isin(NEGATIONS) | words["word"].str.endswith("n't")
+    by_sentence = neg.groupby(words["sentence_id"])
+    negated = np.zeros(len(words), dtype=bool)
+    for k in range(1, NEGATION_REACH + 1):
+        negated |= by_sentence.shift(k, fill_value=False).to_numpy(dtype=bool)
+    words["weight"] = np.where(negated, NEGATED_WEIGHT, 1.0)
+    lexicon = sentiment_lexicon().to_pandas()
+    valued = words.merge(lexicon, on="word")
+    score = (valued["valence"] * valued["weight"]).groupby(valued["sentence_id"]).sum()
+    score = s["sentence_id"].map(score).fillna(0.0)
     by_rating = np.select([s["rating"] >= 4, s["rating"] <= 2], [1, -1], 0)
     s["polarity"] = np.select([score > 0, score < 0], [1, -1], by_rating)
-    s["sentence_id"] = np.arange(len(s))
     return s[["shopper_id", "product_id", "ts", "sentence_id", "sentence", "polarity"]]
 
 

@@ -1,25 +1,31 @@
 """Which product attributes a reviewer liked or disliked, read from review text.
 
-A sentence's polarity comes from a small sentiment lexicon with negation ("did not
-like" is negative); where the lexicon finds nothing the review's star rating decides.
-An aspect is any of the reviewed product's own fact values, or a generic aspect
-(fit, battery, price...) that real reviews talk about."""
+A sentence's polarity is the sum of its words' valence in VADER's sentiment lexicon
+(7,500 words rated by people, -4 to +4; the vaderSentiment wheel's data file, read as a
+table) plus a few words shops' reviews complain or praise with that it lacks
+("flimsy", "returned"), a word after a negation counting against ("did not like" is
+negative, VADER's rule); where no word carries valence the review's star rating
+decides. An aspect is any of the reviewed product's own fact values, or a generic
+aspect (fit, battery, price...) that real reviews talk about."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 import polars as pl
 
-POSITIVE = (
-    "love", "loved", "loves", "like", "liked", "great", "excellent", "perfect", "perfectly",
-    "plus", "glad", "happy", "nice", "good", "comfortable", "recommend", "awesome", "amazing",
-    "beautiful", "well made", "sturdy", "soft", "works",
-)
-NEGATIVE = (
-    "letdown", "disappointing", "disappointed", "poor", "bad", "hate", "hated", "terrible",
-    "awful", "minus", "broke", "broken", "flimsy", "cheap", "uncomfortable", "returned",
-    "overpriced", "waste", "worst", "itchy", "not for me",
-)
-NEGATIONS = ("not", "never", "no", "don't", "didn't", "doesn't", "isn't", "wasn't", "won't")
+# what shops' reviews say that VADER's lexicon does not rate
+SHOP_WORDS = {"plus": 1.5, "sturdy": 1.8, "soft": 1.0, "works": 1.0, "letdown": -2.0,
+              "minus": -1.5, "flimsy": -2.0, "cheap": -1.0, "returned": -1.5,
+              "returning": -1.5, "overpriced": -2.0, "over-priced": -2.0, "refund": -1.5,
+              "defective": -2.5, "cheaply": -1.5, "breaks": -1.5, "unusable": -2.5,
+              "junk": -2.5}
+NEGATIONS = ("not", "never", "no", "don't", "didn't", "doesn't", "isn't", "wasn't", "won't",
+             "nor", "without", "cannot", "can't", "couldn't", "wouldn't", "aren't", "hardly")
+NEGATION_REACH = 3  # words after a negation that it turns (VADER's window)
+NEGATED_WEIGHT = -0.74  # VADER's: "not good" is less bad than "bad" is
+BUT_WEIGHTS = (0.5, 1.5)  # VADER's: "cute but over-priced" means the part after "but"
 GENERIC_ASPECTS = (
     "fit", "size", "sizing", "comfort", "quality", "price", "value", "colour", "color",
     "material", "fabric", "battery", "sound", "smell", "scent", "packaging", "delivery",
@@ -30,23 +36,55 @@ MAX_ASPECT_WORDS = 4
 _WORD = r"[\w][\w'-]*"
 
 
-def _words(words: tuple[str, ...]) -> str:
-    return r"\b(?:" + "|".join(w.replace(" ", r"\s+") for w in words) + r")\b"
+@cache
+def sentiment_lexicon() -> pl.DataFrame:
+    """(word, valence): VADER's lexicon with `SHOP_WORDS`, one row per word."""
+    import vaderSentiment
+
+    path = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt")
+    vader = pl.read_csv(path, separator="\t", has_header=False, quote_char=None,
+                        new_columns=["word", "valence", "sd", "ratings"],
+                        schema_overrides={"word": pl.String, "valence": pl.Float64})
+    shop = pl.DataFrame({"word": list(SHOP_WORDS), "valence": list(SHOP_WORDS.values())})
+    return pl.concat([vader.select("word", "valence"), shop]).unique("word", keep="last")
 
 
-_POS = _words(POSITIVE)
-_NEG = _words(NEGATIVE)
-_NEGATED_POS = _words(NEGATIONS) + r"(?:\s+\w+){0,2}\s+" + _POS
-
-
-def review_sentences(reviews: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per sentence, lower-cased, with its polarity (+1, -1 or 0)."""
-    rating_polarity = (
-        pl.when(pl.col("rating") >= 4).then(1).when(pl.col("rating") <= 2).then(-1).otherwise(0)
-    )
-    return (
-        reviews.select("shopper_id", "product_id", "rating", "ts", "text")
+def sentence_scores(sentences: pl.LazyFrame) -> pl.LazyFrame:
+    """`sentences` (`sentence_id`, lower-cased `sentence`) with `score`: the sum of its
+    words' valence, each of the NEGATION_REACH words after a negation weighted
+    NEGATED_WEIGHT, and in a sentence with "but" the words before it BUT_WEIGHTS[0] and
+    after it BUT_WEIGHTS[1]; 0.0 where no word has a valence."""
+    words = (
+        sentences.select("sentence_id", word=pl.col("sentence").str.replace_all("’", "'")
+                         .str.extract_all(_WORD))
+        .explode("word")
+        .drop_nulls("word")
+        .with_columns(neg=pl.col("word").is_in(NEGATIONS) | pl.col("word").str.ends_with("n't"),
+                      but=(pl.col("word") == "but").cast(pl.Int32))
         .with_columns(
+            negated=pl.any_horizontal(
+                [pl.col("neg").shift(k).over("sentence_id").fill_null(False)
+                 for k in range(1, NEGATION_REACH + 1)]),
+            after_but=pl.col("but").cum_sum().over("sentence_id") > 0,
+            has_but=pl.col("but").sum().over("sentence_id") > 0)
+    )
+    before, after = BUT_WEIGHTS
+    weight = (pl.when(pl.col("negated")).then(NEGATED_WEIGHT).otherwise(1.0)
+              * pl.when(pl.col("after_but")).then(after)
+              .when(pl.col("has_but")).then(before).otherwise(1.0))
+    scored = (
+        words.join(sentiment_lexicon().lazy(), on="word")
+        .group_by("sentence_id")
+        .agg(score=(pl.col("valence") * weight).sum())
+    )
+    return sentences.join(scored, on="sentence_id", how="left").with_columns(
+        pl.col("score").fill_null(0.0))
+
+
+def split_sentences(reviews: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per lower-cased sentence of each review's `text`, with a `sentence_id`."""
+    return (
+        reviews.with_columns(
             sentence=pl.col("text")
             .fill_null("")
             .str.to_lowercase()
@@ -54,19 +92,25 @@ def review_sentences(reviews: pl.LazyFrame) -> pl.LazyFrame:
             .str.split("\n")
         )
         .explode("sentence")
-        .with_columns(
-            # counts are unsigned: cast before subtracting
-            pos=pl.col("sentence").str.count_matches(_POS).cast(pl.Int32),
-            neg=pl.col("sentence").str.count_matches(_NEG).cast(pl.Int32),
-            negated=pl.col("sentence").str.count_matches(_NEGATED_POS).cast(pl.Int32),
-        )
-        .with_columns(score=pl.col("pos") - 2 * pl.col("negated") - pl.col("neg"))
+        .with_columns(sentence_id=pl.int_range(pl.len(), dtype=pl.UInt32))
+    )
+
+
+def review_sentences(reviews: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per sentence, lower-cased, with its polarity (+1, -1 or 0)."""
+    rating_polarity = (
+        pl.when(pl.col("rating") >= 4).then(1).when(pl.col("rating") <= 2).then(-1).otherwise(0)
+    )
+    sentences = split_sentences(
+        reviews.select("shopper_id", "product_id", "rating", "ts", "text"))
+    return (
+        sentence_scores(sentences)
         .with_columns(
             polarity=pl.when(pl.col("score") > 0).then(1)
             .when(pl.col("score") < 0).then(-1)
             .otherwise(rating_polarity)
         )
-        .with_columns(sentence_id=pl.int_range(pl.len(), dtype=pl.UInt32))
+        .sort("sentence_id")
         .select("shopper_id", "product_id", "ts", "sentence_id", "sentence", "polarity")
     )
 

@@ -39,3 +39,18 @@ def test_whole_words_only_and_longest_reading(products):
     }).cast({"ts": pl.Datetime("us", "UTC")})
     # "red" hides in "covered" and "bored": not an aspect; "merino wool" wins over "wool"
     assert _aspects(reviews, products) == {("c", "merino wool", 1)}
+
+
+def test_polarity_reads_a_real_lexicon_negation_and_but():
+    from adcraft.features.aspects import sentence_scores, sentiment_lexicon
+
+    assert sentiment_lexicon().filter(pl.col("word") == "superb")["valence"][0] > 2
+    texts = ["superb stitching", "it wasn’t worth it", "cute but over-priced",
+             "not bad at all", "the zip is flimsy", "arrived on tuesday"]
+    scored = sentence_scores(pl.LazyFrame({"sentence_id": range(len(texts)),
+                                           "sentence": texts})).collect()
+    score = dict(zip(scored["sentence"], scored["score"]))
+    assert score["superb stitching"] > 0 and score["it wasn’t worth it"] < 0
+    assert score["cute but over-priced"] < 0  # what follows "but" weighs more
+    assert score["not bad at all"] > 0 and score["the zip is flimsy"] < 0
+    assert score["arrived on tuesday"] == 0.0
