@@ -28,7 +28,7 @@ from adcraft.eval import classification_report
 from adcraft.eval.plots import calibration_figure, feature_importance_figure, roc_curve_figure
 from adcraft.features.training import split_fractions
 from adcraft.models.conversion import ConversionConfig, ConversionModel
-from adcraft.models.conversion_data import conversion_data
+from adcraft.models.conversion_data import conversion_data, held_out_scores
 from adcraft.models.conversion_pyfunc import MODEL_CODE, native_model, pyfunc_input
 from adcraft.models.tuning import run_search, search_data
 from adcraft.promotion import register_and_gate
@@ -108,25 +108,17 @@ class TuneConversionRecipe:
 
     def evaluate(self) -> None:
         test = self.data.splits["test"]
-        self.scores = self.score(self.model, test)
+        self.scores = held_out_scores(self.model, test)
         self.raw_ece = classification_report(
             test["clicked"], self.model.predict(test, calibrated=False)["p_click"])["ece"]
         champion = self.registry.alias_version(self.name, CHAMPION)
         self.champion_version, self.champion_scores = champion, None
         if champion is not None:
             champion_model = native_model(self.registry.load(self.name, CHAMPION))
-            self.champion_scores = self.score(champion_model, test)
+            self.champion_scores = held_out_scores(champion_model, test)
         log.info("test: %s (ECE before calibration %.4f); champion v%s: %s", self.scores,
                  self.raw_ece, champion, self.champion_scores)
 
-    @staticmethod
-    def score(model: ConversionModel, test: pl.DataFrame) -> dict[str, float]:
-        p = model.predict(test)
-        scores = classification_report(test["clicked"], p["p_click"])
-        if "p_convert" in p.columns and test["converted"].null_count() < test.height:
-            conv = classification_report(test["converted"], p["p_convert"])
-            scores |= {f"convert_{k}": v for k, v in conv.items()}
-        return scores
 
     def register(self) -> None:
         a, test = self.args, self.data.splits["test"]

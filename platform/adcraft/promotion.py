@@ -266,7 +266,8 @@ def _listing(versions: list[int]) -> str:
     return ", ".join(map(str, versions)) or "none"
 
 
-def register_and_gate(registry: Registry, name: str, model_uri: str, scores: dict[str, float],
+def register_and_gate(registry: Registry, name: str, model_uri: str,
+                      scores: dict[str, float] | None,
                       champion_scores: dict[str, float] | None, champion_version: int | None,
                       description: str = "", force: bool = False,
                       tags: dict[str, str] | None = None) -> tuple[int, GateDecision]:
@@ -274,10 +275,18 @@ def register_and_gate(registry: Registry, name: str, model_uri: str, scores: dic
     register a version, point `challenger` at it, apply the family's gate
     (`adcraft.specs`) against the champion's scores on the same test data, move
     `champion` only if it passes (or `force`), and record the decision on the run
-    (`gate.*` tags and `gate_decision.json`, which `promote` reads later)."""
+    (`gate.*` tags and `gate_decision.json`, which `promote` reads later).
+
+    `scores` None: a version nobody evaluated (a base model registered as it ships). It
+    becomes champion only where the model has none yet, or with `force` (logged as
+    forced); a champion is never replaced by something unmeasured on the quiet."""
+    rule = gate_for(name)
     version = registry.register(model_uri, name, description)
     registry.set_alias(name, CHALLENGER, version)
-    decision = decide(scores, champion_scores, gate_for(name), force=force)
+    if scores is None:
+        decision = _unscored(registry.alias_version(name, CHAMPION), force)
+    else:
+        decision = decide(scores, champion_scores, rule, force=force)
     if decision.promote:
         registry.set_alias(name, CHAMPION, version)
     mlflow.set_tags({"gate.promoted": decision.promote, "gate.forced": decision.forced,
@@ -285,3 +294,14 @@ def register_and_gate(registry: Registry, name: str, model_uri: str, scores: dic
                      CHAMPION_VERSION_TAG: champion_version or "none", **(tags or {})})
     registry.log_json(decision.model_dump(), DECISION_FILE)
     return version, decision
+
+
+def _unscored(champion: int | None, force: bool) -> GateDecision:
+    if champion is None:
+        return GateDecision(promote=True, reason="no champion yet (not evaluated)",
+                            candidate={})
+    if force:
+        return GateDecision(promote=True, forced=True, candidate={},
+                            reason=f"forced: not evaluated, replaces v{champion}")
+    return GateDecision(promote=False, candidate={},
+                        reason=f"not evaluated: v{champion} stays champion (score it, or force)")

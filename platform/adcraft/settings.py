@@ -127,7 +127,10 @@ class ServingSettings(BaseModel):
     approved_refresh_s: float = Field(2.0, gt=0, description=(
         "how often a replica looks for newly approved or retired copy in the store"))
     generator_timeout_s: float = Field(8.0, gt=0, description="then template copy, degraded")
-    ranker_timeout_s: float = Field(5.0, gt=0, description="ranking or scoring: then 503")
+    request_deadline_s: float = Field(3.0, gt=0, description=(
+        "a /v1 request's budget for what it cannot do without (embedding a query, "
+        "ranking, scoring), counted from when the Ingress admits it: a call still "
+        "waiting then is cancelled and the request answered 503 with Retry-After"))
     rerank_candidates: int = Field(3, ge=1, description="ranker candidates per item asked "
                                                         "for, re-ranked by p(convert)")
     max_new_tokens: int = Field(default_factory=lambda: GenerationSettings().max_new_tokens,

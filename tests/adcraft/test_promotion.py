@@ -220,3 +220,34 @@ def test_register_and_gate_is_what_a_recipe_does_with_its_model(registry):
     assert run_decision(registry, run_id)["promote"] is False
     tags = registry.client.get_run(run_id).data.tags
     assert tags["gate.promoted"] == "False" and tags[CHAMPION_VERSION_TAG] == str(v1)
+
+
+def test_an_unscored_version_never_replaces_a_champion_on_the_quiet(registry):
+    """A base model registered as it ships (the serving stack's generator): champion
+    only where there is none, else challenger until scored or forced."""
+    from adcraft.promotion import register_and_gate
+
+    name = "adcraft-generator"
+
+    def register(force=False):
+        with registry.run("stack-generator") as run:
+            info = mlflow.pyfunc.log_model(
+                name="model", python_model=str(registry.settings.home / "echo_model.py"),
+                pip_requirements=["mlflow"])
+            version, decision = register_and_gate(registry, name, info.model_uri, None, None,
+                                                  registry.alias_version(name, CHAMPION),
+                                                  force=force)
+        return version, decision, run.info.run_id
+
+    v1, first, _ = register()
+    assert first.promote and not first.forced and registry.alias_version(name, CHAMPION) == v1
+    v2, quiet, run_id = register()
+    assert not quiet.promote and "not evaluated" in quiet.reason
+    assert registry.alias_version(name, CHAMPION) == v1
+    assert registry.alias_version(name, CHALLENGER) == v2
+    assert run_decision(registry, run_id)["promote"] is False
+    v3, forced, run_id = register(force=True)
+    assert forced.promote and forced.forced and registry.alias_version(name, CHAMPION) == v3
+    assert registry.client.get_run(run_id).data.tags["gate.forced"] == "True"
+    with pytest.raises(PromotionError, match="lacks the metrics"):  # promote needs scores
+        promote(registry, name, version=v2)

@@ -121,7 +121,7 @@ def test_a_killed_generator_degrades_then_recovers(served):
 def test_a_reload_drops_no_request(served):
     url, overrides = served
     settings = Settings(**overrides)
-    version = register_conversion(settings, _tables(settings), rounds=10)
+    version = register_conversion(settings, _tables(settings), rounds=10, force=True)
     assert Registry(settings).alias_version("adcraft-conversion") == version > 1
     statuses, stop = [], threading.Event()
 
@@ -149,7 +149,8 @@ def test_a_reload_drops_no_request(served):
 def test_replicas_follow_a_moved_alias_without_being_told(served):
     url, overrides = served
     settings = Settings(**overrides)
-    version = register_conversion(settings, _tables(settings), rounds=10)  # moves champion
+    # a forced registration moves champion, as a promotion from anywhere would
+    version = register_conversion(settings, _tables(settings), rounds=10, force=True)
     deadline, seen = time.monotonic() + 60, None
     while time.monotonic() < deadline:
         seen = _recommend(url, with_copy=False).json()["model_versions"]["conversion"]

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from adcraft.eval.metrics import classification_report
 from adcraft.features.items import build_item_features
 from adcraft.features.profiles import build_profiles
 from adcraft.features.training import SPLITS, FeatureSpec, build_training_rows, time_split
+from adcraft.models.conversion import ConversionModel
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +63,14 @@ def conversion_data(
     rows, spec = build_training_rows(ordered, tables["products"], profiles, items,
                                      tables.get("shoppers"))
     return ConversionData(time_split(rows, fractions), spec, cutoff)
+
+
+def held_out_scores(model: ConversionModel, test: pl.DataFrame) -> dict[str, float]:
+    """What the gate compares (`adcraft.specs`): the click report on held-out rows, and
+    the conversion report where the rows say who converted."""
+    p = model.predict(test)
+    scores = classification_report(test["clicked"], p["p_click"])
+    if "p_convert" in p.columns and test["converted"].null_count() < test.height:
+        conv = classification_report(test["converted"], p["p_convert"])
+        scores |= {f"convert_{k}": v for k, v in conv.items()}
+    return scores

@@ -102,9 +102,26 @@ class RecommendationService:
                                                                   settings)
         self.approved, self.review = approved, review
 
-    async def _required(self, what: str, call):
+    def _deadline(self) -> float:
+        return time.monotonic() + self.settings.request_deadline_s
+
+    async def _required(self, what: str, call, deadline: float):
+        """`call`'s result, or DependencyError (503) if it fails or is still waiting at
+        `deadline` (a queue behind a busy replica): then it is cancelled, so an expired
+        request does not take a replica's time from the next one."""
+        left = deadline - time.monotonic()
         try:
-            return await asyncio.wait_for(call, self.settings.ranker_timeout_s)
+            if left <= 0:
+                raise TimeoutError
+            return await asyncio.wait_for(call, left)
+        except TimeoutError as exc:
+            if asyncio.iscoroutine(call):
+                call.close()  # never awaited: nothing was sent
+            log.warning("%s: past the request deadline (%.1f s)", what,
+                        self.settings.request_deadline_s)
+            raise DependencyError(f"the {what} did not answer within the request deadline "
+                                  f"({self.settings.request_deadline_s:g} s): overloaded, "
+                                  "retry shortly") from exc
         except Exception as exc:  # noqa: BLE001 - any failure of a dependency is a 503
             log.warning("%s failed: %s", what, type(exc).__name__)
             raise DependencyError(f"the {what} is unavailable; retry shortly") from exc
@@ -152,20 +169,20 @@ class RecommendationService:
 
     async def recommend(self, body: RecommendationRequest, request_id: str
                         ) -> RecommendationResponse:
-        started = time.perf_counter()
+        started, deadline = time.perf_counter(), self._deadline()
         shopper_id = body.shopper_id or f"anon-{request_id}"
         versions: dict[str, str] = {}
         vector = None
         if body.context and body.context.query:
             embedded = await self._required("embedder", self.backends.embed(
-                [body.context.query]))
+                [body.context.query]), deadline)
             vector, versions["embedder"] = embedded.vectors[0], embedded.version
         depth = body.k * self.settings.rerank_candidates
         ranked = await self._required("ranker", self.backends.rank(RankQuery(
             shopper_id=shopper_id, k=depth, query_vector=vector,
-            recent=self.feedback.recent_activity(shopper_id))))
+            recent=self.feedback.recent_activity(shopper_id))), deadline)
         scored = await self._required("conversion model", self.backends.score(
-            shopper_id, ranked.product_ids))
+            shopper_id, ranked.product_ids), deadline)
         versions |= {"ranker": ranked.version, "conversion": scored.version}
         p = [c if c is not None else k for c, k in zip(scored.p_convert, scored.p_click)]
         order = sorted(range(len(p)), key=lambda i: (-(p[i] or 0.0), -ranked.scores[i]))

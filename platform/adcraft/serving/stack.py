@@ -17,12 +17,13 @@ from adcraft.data.sources import dataset_dir
 from adcraft.data.synthetic import build_shop
 from adcraft.features.build import build_features
 from adcraft.models.conversion import ConversionConfig, ConversionModel
-from adcraft.models.conversion_data import conversion_data
+from adcraft.models.conversion_data import conversion_data, held_out_scores
 from adcraft.models.conversion_pyfunc import MODEL_CODE as CONVERSION_CODE
-from adcraft.models.conversion_pyfunc import pyfunc_input
+from adcraft.models.conversion_pyfunc import native_model, pyfunc_input
 from adcraft.models.embedder_pyfunc import register_embedder
 from adcraft.models.generator_pyfunc import ARTIFACT
 from adcraft.models.generator_pyfunc import MODEL_CODE as GENERATOR_CODE
+from adcraft.promotion import SCORE_PREFIX, register_and_gate
 from adcraft.registry import CHAMPION, Registry, local_store_uri, tracking_uri
 from adcraft.retrieval import EmbeddingConfig, ProductIndex, embed_products, load_embedder
 from adcraft.retrieval.index import register_index
@@ -70,35 +71,47 @@ def missing_models(settings: Settings) -> list[str]:
     return missing
 
 
-def register_conversion(settings: Settings, tables: dict, rounds: int = 40) -> int:
+def register_conversion(settings: Settings, tables: dict, rounds: int = 40,
+                        force: bool = False) -> int:
+    """A conversion model trained on `tables`, registered through its gate like
+    `pipelines.tune_conversion` does it (scored on the held-out split, beside the
+    champion scored on the same rows); `force` moves `champion` regardless."""
     data = conversion_data(tables)
     s = data.splits
     model = ConversionModel(data.spec, ConversionConfig(num_boost_round=rounds,
                                                         seed=settings.seed))
     model.fit(s["train"], s["valid"]).calibrate(s["calib"])
-    registry = Registry(settings)
+    registry, name = Registry(settings), settings.serving.conversion_model
+    scores = held_out_scores(model, s["test"])
+    champion = registry.alias_version(name, CHAMPION)
+    champion_scores = (None if champion is None else
+                       held_out_scores(native_model(registry.load(name, CHAMPION)), s["test"]))
     with registry.run("stack-conversion"), tempfile.TemporaryDirectory() as tmp:
+        mlflow.log_metrics({f"{SCORE_PREFIX}{k}": v for k, v in scores.items()})
         info = mlflow.pyfunc.log_model(
             name="model", python_model=CONVERSION_CODE,
             artifacts={"model": str(model.save(f"{tmp}/conversion"))},
             input_example=pyfunc_input(s["test"].head(5), data.spec),
             pip_requirements=list(MODELS[CONVERSION].pip_requirements))
-        version = registry.register(info.model_uri, settings.serving.conversion_model)
-    registry.set_alias(settings.serving.conversion_model, CHAMPION, version)
+        version, decision = register_and_gate(registry, name, info.model_uri, scores,
+                                              champion_scores, champion, force=force)
+    log.info("%s v%s: %s", name, version, decision.reason)
     return version
 
 
-def register_generator(settings: Settings, model_dir: str | Path) -> int:
-    """A local Hugging Face folder as a new `champion` of the generator, through the same
-    pyfunc as `pipelines.finetune_generator`."""
-    registry = Registry(settings)
+def register_generator(settings: Settings, model_dir: str | Path, force: bool = False) -> int:
+    """A local Hugging Face folder as a version of the generator, through the same pyfunc
+    and gate as `pipelines.finetune_generator`. Nothing scored it, so it becomes
+    `champion` only where there is none yet, or with `force`."""
+    registry, name = Registry(settings), settings.serving.generator_model
     with registry.run("stack-generator"):
         info = mlflow.pyfunc.log_model(
             name="model", python_model=GENERATOR_CODE, artifacts={ARTIFACT: str(model_dir)},
             pip_requirements=list(MODELS[GENERATOR].pip_requirements))
-        version = registry.register(info.model_uri, settings.serving.generator_model,
-                                    f"registered from {Path(model_dir).name}")
-    registry.set_alias(settings.serving.generator_model, CHAMPION, version)
+        version, decision = register_and_gate(
+            registry, name, info.model_uri, None, None, registry.alias_version(name, CHAMPION),
+            f"registered from {Path(model_dir).name}", force=force)
+    log.info("%s v%s: %s", name, version, decision.reason)
     return version
 
 

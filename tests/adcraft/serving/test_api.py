@@ -230,3 +230,37 @@ def test_overload_is_answered_503_at_once_not_queued(parts, tmp_path):
     assert shed.status_code == 503 and shed.headers["retry-after"] == "1"
     assert shed.json()["request_id"] and "overloaded" in shed.json()["detail"]
     assert waited < 0.1 and health.status_code == 200
+
+
+class QueuedRanker(LocalBackends):
+    """The real models, with the ranker's answer held back `wait_s` (a request queued
+    behind a busy replica); `cancelled` counts calls given up on while waiting."""
+
+    wait_s, cancelled = 0.0, 0
+
+    async def rank(self, query):
+        try:
+            await asyncio.sleep(self.wait_s)
+        except asyncio.CancelledError:
+            QueuedRanker.cancelled += 1
+            raise
+        return await super().rank(query)
+
+
+def test_a_request_past_its_deadline_is_answered_503_and_its_call_cancelled(parts, tmp_path):
+    settings, shop, models = parts
+    config = settings.serving.model_copy(update={"request_deadline_s": 0.3})
+    backends = QueuedRanker(*models)
+    service = RecommendationService(shop, backends,
+                                    FeedbackState(f"sqlite:///{tmp_path}/e.db", seed=0), config)
+    client = TestClient(create_api(service, config))
+    body = {"shopper_id": _shopper(parts), "k": 3, "with_copy": False}
+    backends.wait_s = 0.1  # within the deadline: answered
+    assert client.post("/v1/recommendations", headers=KEY, json=body).status_code == 200
+    backends.wait_s, QueuedRanker.cancelled = 5.0, 0
+    started = time.perf_counter()
+    r = client.post("/v1/recommendations", headers=KEY, json=body)
+    waited = time.perf_counter() - started
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert "deadline" in r.json()["detail"] and r.json()["request_id"]
+    assert 0.3 <= waited < 1.0 and QueuedRanker.cancelled == 1
