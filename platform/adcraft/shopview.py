@@ -14,7 +14,7 @@ from adcraft.content.claims import FactVocabulary
 from adcraft.content.request import ProductFacts
 from adcraft.data.io import read_tables
 from adcraft.data.sources import dataset_dir
-from adcraft.features.profiles import Interest, ShopperProfile, popular_categories, profile_for
+from adcraft.features.profiles import Interest, ShopperProfile, popular_categories
 from adcraft.settings import Settings
 
 PERSONAL_COLUMNS = ("name", "email")  # never held by a serving replica
@@ -69,9 +69,16 @@ class ShopView:
     def facts(self, product_id: str) -> ProductFacts:
         return ProductFacts.from_row(self.products.row(self._rows[product_id], named=True))
 
+    @cached_property
+    def _titles(self) -> list[str | None]:
+        return self.products["title"].to_list()
+
+    def title(self, product_id: str) -> str | None:
+        return self._titles[self._rows[product_id]]
+
     def profile(self, shopper_id: str) -> ShopperProfile:
         """The shopper's profile; an unknown shopper is a cold start, not an error."""
         row = self._profile_rows.get(shopper_id)
         if row is None:
             return ShopperProfile.cold(shopper_id, self.popular)
-        return profile_for(self.profiles.slice(row, 1), shopper_id)
+        return ShopperProfile.model_validate(self.profiles.row(row, named=True))

@@ -177,9 +177,10 @@ class ConversionModel:
         return self
 
     def _raw(self, frame: pl.DataFrame | np.ndarray, label: str) -> np.ndarray:
-        booster = self.boosters[label]
-        return booster.predict(self.encoder.dmatrix(frame),
-                               iteration_range=(0, self.best_rounds[label]))
+        booster, rounds = self.boosters[label], (0, self.best_rounds[label])
+        if isinstance(frame, np.ndarray):  # serving: no DMatrix to build (same numbers)
+            return booster.inplace_predict(frame, iteration_range=rounds, missing=np.nan)
+        return booster.predict(self.encoder.dmatrix(frame), iteration_range=rounds)
 
     def calibrate(self, frame: pl.DataFrame) -> ConversionModel:
         """Fit each label's calibrator on a slice the boosters did not train on."""

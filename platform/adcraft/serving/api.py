@@ -14,7 +14,7 @@ from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -230,6 +230,13 @@ class ReplicaHeaderMiddleware:
         await self.app(scope, receive, send_named if scope["type"] == "http" else send)
 
 
+def _json(answer: BaseModel) -> Response:
+    """A response model as JSON in one pass, as FastAPI would write it (by alias), without
+    dumping, validating and encoding it again; the route's response_model still
+    declares it in the schema."""
+    return Response(answer.model_dump_json(by_alias=True), media_type="application/json")
+
+
 def create_api(service: RecommendationService, settings: ServingSettings,
                behind_serve: bool = False, replica: str | None = None) -> FastAPI:
     """The app; `replica` (e.g. "node:pid"): named on every response."""
@@ -276,11 +283,11 @@ def create_api(service: RecommendationService, settings: ServingSettings,
     @api.post("/v1/recommendations", response_model=RecommendationResponse,
               responses=V1_ERRORS)
     async def recommendations(body: RecommendationRequest, request: Request):
-        return await service.recommend(body, request_id_of(request.scope))
+        return _json(await service.recommend(body, request_id_of(request.scope)))
 
     @api.post("/v1/copy", response_model=CopyResponse, responses=V1_ERRORS)
     async def copy(body: CopyBody, request: Request):
-        return await service.copy(body, request_id_of(request.scope))
+        return _json(await service.copy(body, request_id_of(request.scope)))
 
     @api.post("/v1/feedback", response_model=FeedbackResponse, responses=V1_ERRORS)
     async def feedback(body: FeedbackBody, request: Request):

@@ -190,7 +190,7 @@ class RecommendationService:
         profile = self.shop.profile(shopper_id)
         segment = segment_of(profile, body.context.category if body.context else None)
         items = [RecommendedItem(product_id=ranked.product_ids[i],
-                                 title=self.shop.facts(ranked.product_ids[i]).title,
+                                 title=self.shop.title(ranked.product_ids[i]),
                                  score=ranked.scores[i], p_click=scored.p_click[i],
                                  p_convert=scored.p_convert[i]) for i in order]
         degraded = False
@@ -214,7 +214,7 @@ class RecommendationService:
                              body.kind.value if body.with_copy else None,
                              [_served(it, position) for position, it in
                               enumerate(items, start=1)])
-        log.info("request %s: %d items, copy=%s, degraded=%s, %.0f ms", request_id, len(items),
+        log.debug("request %s: %d items, copy=%s, degraded=%s, %.0f ms", request_id, len(items),
                  body.with_copy, degraded, 1000 * (time.perf_counter() - started))
         return RecommendationResponse(request_id=request_id, shopper_id=shopper_id,
                                       cold_start=ranked.cold_start, segment=segment,
