@@ -73,8 +73,9 @@ class ShopView:
     def _titles(self) -> list[str | None]:
         return self.products["title"].to_list()
 
-    def title(self, product_id: str) -> str | None:
-        return self._titles[self._rows[product_id]]
+    def title(self, product_id: str) -> str:
+        """`facts(product_id).title` without building the facts: "" where there is none."""
+        return self._titles[self._rows[product_id]] or ""
 
     def profile(self, shopper_id: str) -> ShopperProfile:
         """The shopper's profile; an unknown shopper is a cold start, not an error."""

@@ -19,6 +19,10 @@ def test_a_shop_answers_for_products_and_shoppers_known_or_not():
     pid = tables["products"]["product_id"][0]
     assert shop.has_product(pid) and not shop.has_product("nope")
     assert shop.facts(pid).product_id == pid
+    assert shop.title(pid) == shop.facts(pid).title != ""
+    untitled = ShopView(tables["products"].with_columns(title=pl.lit(None, pl.String)),
+                        features["profiles"])
+    assert untitled.title(pid) == untitled.facts(pid).title == ""  # never None
     known = features["profiles"]["shopper_id"][0]
     assert shop.profile(known).shopper_id == known
     cold = shop.profile("someone-new")
