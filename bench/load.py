@@ -5,8 +5,9 @@
       run against a no-op Serve graph of the same shape (Ingress -> Ranker ->
       ConversionModel, each answering constants) as the ceiling; prints achieved
       requests/s, p50/p99 and answers by status (goal: adcraft >= 0.8x the no-op's,
-      p99 <= 250 ms, no errors), and one request at a time: p50 through Serve (goal
-      <= 20 ms)
+      p99 <= 250 ms, no errors), the CPU ms a request each Serve process used (from
+      /proc: where adcraft's extra time goes), and one request at a time: p50 through
+      Serve (goal <= 20 ms)
   L0  in process: Ranker.rank + ConversionScorer.score (the array hot path) p50/p99 for
       k=10 (goal p50 <= 5 ms at 1,000 products, <= 10 ms at --scale, 100,000)
   L2  overload: twice L1's capacity offered on a schedule (wrk's `delay`, open loop
@@ -173,6 +174,36 @@ def in_process(settings: Settings, products: int, n: int = 300) -> None:
           f"p50 {np.median(ms):.2f} ms, p99 {np.quantile(ms, 0.99):.2f} ms")
 
 
+SERVE_PROCESSES = ("ProxyActor", "Ingress", "Ranker", "ConversionModel")
+
+
+def serve_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each Serve process of both graphs,
+    by role ("adcraft:Ranker", "noop:NoopRanker", "ProxyActor"), read from /proc."""
+    out: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            args = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+            stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = next((m[1] for m in [re.search(r"ServeReplica:(\w+:\w+)", args)] if m), None)
+        role = role or ("ProxyActor" if "ProxyActor" in args else None)
+        if role:
+            out[role] = out.get(role, 0.0) + (int(stat[11]) + int(stat[12])) / tick
+    return out
+
+
+def cpu_line(before: dict[str, float], after: dict[str, float], requests: int,
+             graph: str) -> str:
+    """CPU ms a request in each process of `graph` ("adcraft" or "noop") and the proxy."""
+    used = {k: 1000 * (v - before.get(k, 0.0)) / max(requests, 1) for k, v in after.items()
+            if k == "ProxyActor" or k.startswith(graph + ":")}
+    parts = ", ".join(f"{k.split(':')[-1]} {v:.1f}" for k, v in sorted(used.items()))
+    return f"      CPU ms a request: {parts}; all {sum(used.values()):.1f}"
+
+
 def scale_stack(home: str, products: int) -> Settings:
     """A stack of `products` products for L0 at scale: the catalogue and index at full
     size, shoppers and behaviour as a shop of 2,000 shoppers has them (what a request
@@ -245,13 +276,18 @@ def main(argv: list[str] | None = None) -> int:
         shoppers = ShopView.load(settings).profiles["shopper_id"].head(200).to_list()
         for path in ("/v1/recommendations", "/noop/v1/recommendations"):  # warm both
             run_wrk(url, path, shoppers, 3, args.connections)
+        start = serve_cpu()
         ours = run_wrk(url, "/v1/recommendations", shoppers, args.seconds, args.connections)
+        middle = serve_cpu()
         noop = run_wrk(url, "/noop/v1/recommendations", shoppers, args.seconds,
                        args.connections)
+        end = serve_cpu()
         print(f"L1 capacity: wrk -t1 -c{args.connections} -d{args.seconds}s, ranking only, "
               f"k=10, {args.products} products, 2 CPUs")
         print(line("no-op graph (ceiling)", noop))
+        print(cpu_line(middle, end, noop["requests"], "noop"))
         print(line("adcraft", ours))
+        print(cpu_line(start, middle, ours["requests"], "adcraft"))
         ok = ours["statuses"].get(200, 0) == ours["requests"] and not ours["errors"]
         print(f"   adcraft / no-op: {ours['rps'] / noop['rps']:.2f}x (goal >= 0.8x), p99 "
               f"{ours['p99']:.0f} ms (goal <= 250), {'no' if ok else 'SOME'} errors")
