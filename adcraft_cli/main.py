@@ -3,6 +3,8 @@ with --help.
 
 \b
     adcraft demo                       the whole platform end to end on this machine
+    adcraft train --shop shop.yaml     every model on a shop's own data (examples/)
+    adcraft insights --dataset NAME    what shoppers like and dislike, from their reviews
     adcraft submit tune_conversion -- --trials 16    a pipeline as a Ray Job on RAY_ADDRESS
     adcraft promote adcraft-generator  champion vs challenger side by side, then the gate
     adcraft serve                      the Serve application on 127.0.0.1:8000
@@ -34,6 +36,17 @@ def demo(ctx: typer.Context) -> None:
     application answering for two shoppers. Re-runs reuse what is built. All options:
     adcraft demo --help."""
     from pipelines import demo as job
+
+    raise typer.Exit(job.main(ctx.args))
+
+
+@app.command(context_settings=PASS_THROUGH, add_help_option=False)
+def train(ctx: typer.Context) -> None:
+    """Everything on a shop's own data from one shop file: ingest its catalogue, events,
+    reviews and copy, features, the conversion model, the product index, the generator,
+    each registered and gated; then `adcraft serve --dataset NAME`. The file's fields and
+    all options: adcraft train --help; examples in examples/."""
+    from pipelines import train_shop as job
 
     raise typer.Exit(job.main(ctx.args))
 
@@ -115,6 +128,9 @@ def submit(
 def serve(
     host: str = typer.Option("127.0.0.1", help="address the HTTP proxy listens on"),
     port: int = typer.Option(8000, help="HTTP port"),
+    dataset: str = typer.Option(None, help="the ingested dataset whose shop is served "
+                                           "(default: the settings', synthetic); `adcraft "
+                                           "train --shop` makes one"),
     dev: bool = typer.Option(False, help="no API key needed (local development only)"),
     generator_timeout: float = typer.Option(
         None, min=0.1, help="seconds before template copy stands in (default: the settings' "
@@ -125,17 +141,21 @@ def serve(
     machine's Ray or the cluster at RAY_ADDRESS; runs until Ctrl-C or SIGTERM. API keys come from
     ADCRAFT_SERVING__API_KEYS='["..."]'; with none set, one is made up and printed.
     For `serve deploy`, see serve_apps/config.yaml."""
+    import polars as pl
+
     from adcraft.data.io import read_tables
     from adcraft.data.sources import dataset_dir
     from adcraft.report import contrasting_shoppers
     from adcraft.serving.showcase import how_to_query
-    from adcraft.serving.stack import missing_models, pinned_overrides
+    from adcraft.serving.stack import missing_models, pinned_overrides, serving_for
     from adcraft.settings import get_settings
     from pipelines._common import start_job
     from serve_apps import local
 
     start_job()
     settings = get_settings()
+    if dataset:
+        settings = settings.model_copy(update={"serving": serving_for(settings, dataset)})
     features = dataset_dir(settings.serving.dataset, settings) / "features"
     if not (features / "profiles.parquet").is_file():
         raise typer.BadParameter(f"nothing to serve: {features} has no profiles; run "
@@ -148,16 +168,20 @@ def serve(
     key = None if dev or keys else secrets.token_urlsafe(18)
     review_key = None if dev or keys else secrets.token_urlsafe(18)
     timeout = generator_timeout or local.generator_timeout(settings.serving.generator_timeout_s)
-    serving = {"dev_mode": dev, "generator_timeout_s": timeout} | (
+    serving = {"dev_mode": dev, "generator_timeout_s": timeout,
+               "dataset": settings.serving.dataset,
+               "conversion_model": settings.serving.conversion_model} | (
         {"api_keys": [key, {"key": review_key, "role": "marketer", "name": "marketer"}]}
         if key else {})
     url = local.start(pinned_overrides(settings, **serving), host=host, port=port)
     profiles = read_tables(features)["profiles"]
-    shopper = (contrasting_shoppers(profiles, 1) or ["S000001"])[0]
+    shopper = (contrasting_shoppers(profiles, 1) or ["a-new-visitor"])[0]
+    product = pl.read_parquet(features.parent / "tables" / "products.parquet",
+                              columns=["product_id"], n_rows=1)["product_id"][0]
     hint = "anything" if dev else (key or "<a key from ADCRAFT_SERVING__API_KEYS>")
     typer.echo(f"adcraft is serving at {url} (API key: {hint}; generator timeout "
                f"{timeout:.0f} s); Ctrl-C stops it.\n"
-               + how_to_query(url, shopper, "P000001", hint)
+               + how_to_query(url, shopper, product, hint)
                + (f"\nReview queue (a marketer key): curl -H 'x-api-key: {review_key}' "
                   f"{url}/v1/review/variants" if review_key else ""))
     try:
@@ -187,6 +211,62 @@ def status(
     typer.echo("\nmodels\n" + show.models(registry))
     typer.echo("\njobs\n" + show.jobs(os.environ.get("RAY_ADDRESS")))
     typer.echo("\napplication\n" + show.application(url))
+
+
+@app.command()
+def insights(
+    dataset: Annotated[str | None, typer.Option(
+        metavar="NAME", help="the ingested dataset to read (default: the served one, "
+             "settings.serving.dataset)")] = None,
+    top: Annotated[int, typer.Option(min=1, help="how many categories, most reviewed "
+                                                 "first")] = 5,
+    products: Annotated[int, typer.Option(min=0, help="how many of the most reviewed "
+                                                      "products (0: none)")] = 5,
+    aspects: Annotated[int, typer.Option(min=1, help="aspects shown per side (liked, "
+                                                     "disliked)")] = 3,
+    out: Annotated[Path | None, typer.Option(
+        "--out", metavar="FILE.csv",
+        help="also write the full table (every category and product, every aspect) as "
+             "CSV")] = None,
+) -> None:
+    """What shoppers like and dislike, read from a dataset's reviews: for each category
+    (the top level of category_path) and each product, the aspects (the product's own
+    facts, or fit, size, quality, price, ...) that review sentences praise or complain
+    about, with how many sentences say so and one example sentence. Counts are
+    sentences, read with VADER's lexicon (a sentence without sentiment words takes its
+    review's star rating).
+
+    \b
+        adcraft insights --dataset amazon-users --top 3 --products 0
+        adcraft insights --dataset amazon-users --out insights.csv"""
+    from adcraft.data.io import read_tables
+    from adcraft.data.schemas import empty
+    from adcraft.data.sources import SOURCES, dataset_dir
+    from adcraft.features.insights import format_insights, review_insights
+    from adcraft.settings import get_settings
+
+    settings = get_settings()
+    name = dataset or settings.serving.dataset
+    folder = dataset_dir(name, settings) / "tables"
+    if not (folder / "products.parquet").is_file():
+        ingest = "python -m pipelines.ingest " + (
+            name + (" PATH" if SOURCES[name][1] else "") if name in SOURCES
+            else f"SOURCE PATH --dataset {name}")
+        built = sorted(p.parent.parent.name
+                       for p in settings.data_dir.glob("*/tables/products.parquet"))
+        raise typer.BadParameter(
+            f"no tables for dataset {name!r} at {folder}: ingest it first with `{ingest}` "
+            "(python -m pipelines.ingest --help lists the sources)"
+            + (f"; datasets here: {', '.join(built)}" if built else ""), param_hint="--dataset")
+    tables = read_tables(folder)
+    reviews = tables["reviews"] if "reviews" in tables else empty("reviews")
+    table = review_insights(tables["products"], reviews)
+    typer.echo(format_insights(table, reviews.height, top=top, products=products,
+                               aspects=aspects))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        table.write_csv(out)
+        typer.echo(f"\n{table.height:,} rows (category and product, aspect, polarity) in {out}")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--catalogue", help="a real catalogue file to write for, with synthetic "
                                        "visitors (default: the shop)")
     p.add_argument("--mapping", default="myntra", choices=sorted(MAPPINGS))
+    p.add_argument("--dataset", help="an ingested dataset (`adcraft train --shop`) to write "
+                                     "for instead")
     p.add_argument("--visitors", type=int, default=300, help="synthetic visitors")
     p.add_argument("--eval-pairs", type=int, default=16, help="held-out requests")
     p.add_argument("--n", type=int, default=4, help="variants asked for per request")

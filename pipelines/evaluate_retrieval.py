@@ -24,10 +24,17 @@ from pathlib import Path
 import mlflow
 import polars as pl
 
+from adcraft.data.io import read_tables
+from adcraft.data.sources import dataset_dir
 from adcraft.data.synthetic import build_shop
 from adcraft.registry import Registry
 from adcraft.retrieval import RetrievalConfig, load_embedder
-from adcraft.retrieval.evaluate import amazon_next_item, evaluate_task, synthetic_next_item
+from adcraft.retrieval.evaluate import (
+    amazon_next_item,
+    dataset_next_item,
+    evaluate_task,
+    synthetic_next_item,
+)
 from adcraft.settings import get_settings
 from pipelines._common import start_job
 
@@ -43,6 +50,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-amazon", action="store_true", help="skip the Amazon users")
     p.add_argument("--no-synthetic", action="store_true", help="skip the synthetic shop")
     p.add_argument("--no-tune", action="store_true", help="skip the tuned fused ranker")
+    p.add_argument("--dataset", action="append", default=[],
+                   help="an ingested dataset too (`adcraft train --shop`), its own held-out "
+                        "table or each shopper's last purchase held out; repeatable")
     p.add_argument("--config", type=Path, help="a RetrievalConfig as JSON (weights etc.)")
     return p.parse_args(argv)
 
@@ -65,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         else:
             log.warning("skipping Amazon users: %s is absent", folder)
+    for name in args.dataset:
+        folder = dataset_dir(name, settings) / "tables"
+        if not folder.is_dir():
+            log.error("no dataset %r at %s: ingest it first", name, folder)
+            return 2
+        tasks.append(dataset_next_item(read_tables(folder), name))
     if not tasks:
         log.error("nothing to evaluate: every dataset was skipped")
         return 2

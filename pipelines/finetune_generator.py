@@ -37,7 +37,12 @@ from adcraft.content.bestofn import (
     human_examples,
     make_requests,
 )
-from adcraft.content.contexts import MAPPINGS, catalogue_context, synthetic_context
+from adcraft.content.contexts import (
+    MAPPINGS,
+    catalogue_context,
+    dataset_context,
+    synthetic_context,
+)
 from adcraft.content.evaluation import METRICS, evaluate_generator
 from adcraft.content.prompts import build_messages
 from adcraft.data.advertisegen import load_advertisegen
@@ -66,6 +71,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                           "for, with synthetic visitors (default: the shop)")
     data.add_argument("--mapping", default="myntra", choices=sorted(MAPPINGS),
                       help="how the catalogue's columns map to products")
+    data.add_argument("--dataset", help="an ingested dataset (`adcraft train --shop`): its "
+                                        "products, shoppers (synthetic visitors where it has "
+                                        "none yet) and historical copy")
     data.add_argument("--visitors", type=int, default=300, help="synthetic visitors")
     data.add_argument("--pairs", type=int, default=48, help="training requests (best-of-n)")
     data.add_argument("--n", type=int, default=4, help="variants per request (the n of "
@@ -184,7 +192,7 @@ class FinetuneGeneratorRecipe:
     def register(self) -> None:
         a, m = self.args, self.result.metrics
         with self.registry.run(f"finetune-{a.model_name}",
-                               tags={"dataset": a.catalogue or "synthetic"}) as run:
+                               tags={"dataset": a.dataset or a.catalogue or "synthetic"}) as run:
             mlflow.log_params({**self.cfg.model_dump(exclude={"lora_target_modules"}),
                                "pairs": a.pairs, "n": a.n, "eval_pairs": a.eval_pairs,
                                "catalogue": a.catalogue, "examples": len(self.examples),
@@ -227,9 +235,18 @@ def shop_context(a: argparse.Namespace, s: Settings, registry: Registry):
     {"train"|"held_out": (shopper ids, product ids)}, by a stable hash, so every run
     (and `pipelines.evaluate_generator`) holds out the same ones."""
     conversion = None
-    if registry.alias_version(CONVERSION, CHAMPION) is not None:
-        conversion = native_model(registry.load(CONVERSION, CHAMPION))
-    if a.catalogue:
+    # a shop's own conversion model scores its copy, where `adcraft train` made one
+    name = next((n for n in ([f"{CONVERSION}-{a.dataset}"] if a.dataset else []) + [CONVERSION]
+                 if registry.alias_version(n, CHAMPION) is not None), None)
+    if name is not None:
+        conversion = native_model(registry.load(name, CHAMPION))
+        log.info("copy is scored by %s@%s", name, CHAMPION)
+    if a.dataset:
+        if conversion is None:
+            raise ValueError(f"no {CONVERSION}-{a.dataset} or {CONVERSION}@champion to score "
+                             "copy with: `adcraft train --shop` trains one first")
+        ctx, history = dataset_context(s, a.dataset, conversion, a.visitors, s.seed)
+    elif a.catalogue:
         if conversion is None:
             raise ValueError(f"no {CONVERSION}@champion to score copy for a catalogue: "
                              "run `python -m pipelines.tune_conversion` first")

@@ -5,6 +5,7 @@
     python -m pipelines.ingest amazon-users ../shared/data/amazon_reviews_2023_users/training.jsonl
     python -m pipelines.ingest catalogue ../shared/data/myntra/myntra_products_catalog.csv \\
         --mapping myntra --dataset myntra
+    python -m pipelines.ingest shop examples/myntra.yaml     (dataset: the file's name)
 
 Tables land in <data_dir>/<dataset>/tables (default dataset name: the source's).
 Malformed input stops the job with the file, line and field, and writes nothing.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -48,6 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     start_job()
     settings = get_settings()
     dataset = args.dataset or args.source
+    if args.source == "shop" and not args.dataset and args.path:
+        from adcraft.data.shopfile import read_shop_file
+
+        try:
+            dataset = read_shop_file(args.path).name
+        except DataError as exc:
+            log.error("nothing written: %s", exc)
+            return 2
     started = time.perf_counter()
     log.info("reading %s%s", args.source, f" from {args.path}" if args.path else "")
     try:
@@ -58,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = dataset_dir(dataset, settings)
     write_tables(tables, out / "tables")
+    shutil.rmtree(out / "features", ignore_errors=True)  # built from the tables replaced
     if truth:
         write_tables(truth, out / "truth")
     log.info("wrote %s in %.1fs\n%s", out / "tables", time.perf_counter() - started,

@@ -116,3 +116,28 @@ def champion_copy(registry, name: str, k: int = 3) -> str:
         lines.append(f"  shopper {item['shopper_id']}, product {item['product_id']}{mark}")
         lines += [f"    - {text}" for text in item["copy"]]
     return "\n".join(lines)
+
+
+def catalogue_summary(products: pl.DataFrame) -> str:
+    """How much a catalogue says about its products: what copy can claim and profiles
+    can learn from (facts, categories, brands, prices, descriptions)."""
+    n = max(products.height, 1)
+    facts = products["attributes"].list.len().fill_null(0)
+    shares = {
+        "with >= 2 facts": (facts >= 2).sum(),
+        "with a category": products["category_path"].list.len().fill_null(0).gt(0).sum(),
+        "with a brand": products["brand"].is_not_null().sum(),
+        "with a price": products["price"].is_not_null().sum(),
+        "with a description": products["description"].is_not_null().sum(),
+    }
+    lines = [f"  products        {products.height:>12,}; facts per product: median "
+             f"{facts.median() or 0:.0f}, max {facts.max() or 0}"]
+    lines += [f"    {k:<20}{v / n:>7.1%}" for k, v in shares.items()]
+    return "\n".join(lines)
+
+
+def shop_summary(tables: dict[str, pl.DataFrame], features: dict[str, pl.DataFrame]) -> str:
+    rest = {k: v for k, v in tables.items() if k != "products"}
+    return "\n".join([catalogue_summary(tables["products"]), table_summary(rest),
+                      *(f"  {k:<16}{v.height:>12,} rows (features)" for k, v in
+                        features.items())])

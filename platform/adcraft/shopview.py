@@ -13,6 +13,7 @@ import polars as pl
 from adcraft.content.claims import FactVocabulary
 from adcraft.content.request import ProductFacts
 from adcraft.data.io import read_tables
+from adcraft.data.schemas import empty
 from adcraft.data.sources import dataset_dir
 from adcraft.features.profiles import Interest, ShopperProfile, popular_categories
 from adcraft.settings import Settings
@@ -26,7 +27,7 @@ class ShopView:
     profiles: pl.DataFrame
     item_features: pl.DataFrame | None = None
     shoppers: pl.DataFrame | None = None  # traits only
-    events: pl.DataFrame = field(default_factory=pl.DataFrame)
+    events: pl.DataFrame = field(default_factory=lambda: empty("events"))
 
     @classmethod
     def load(cls, settings: Settings) -> ShopView:
@@ -43,7 +44,7 @@ class ShopView:
             raise FileNotFoundError(f"no profiles at {folder / 'features'}: run `python -m "
                                     f"pipelines.build_features {settings.serving.dataset}`")
         return cls(tables["products"], features["profiles"], features.get("item_features"),
-                   shoppers, tables.get("events", pl.DataFrame()))
+                   shoppers, tables["events"] if "events" in tables else empty("events"))
 
     @cached_property
     def vocabulary(self) -> FactVocabulary:

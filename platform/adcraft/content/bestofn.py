@@ -82,8 +82,11 @@ def make_requests(ctx: ShopContext, shopper_ids: Sequence[str], product_ids: Seq
     with_likes = set(ctx.profiles.filter(pl.col("liked_attributes").list.len() > 0)
                      ["shopper_id"].to_list())
     shoppers = [s for s in shopper_ids if s in with_likes]
+    if not shoppers:  # a shop whose reviews name no likes yet: shoppers with a history
+        known = set(ctx.profiles["shopper_id"].to_list())
+        shoppers = [s for s in shopper_ids if s in known]
     if not shoppers or not product_ids:
-        raise ValueError(f"no requests to make: {len(shoppers)} shoppers with likes, "
+        raise ValueError(f"no requests to make: {len(shoppers)} shoppers with a history, "
                          f"{len(product_ids)} products")
     facts = ctx.vocabulary.product_facts
     holding: dict[str, list[str]] = {}

@@ -52,3 +52,30 @@ def catalogue_context(path: str | Path, mapping: str, conversion: ConversionMode
              n_shoppers, visitors.events.height)
     return ShopContext(products, features["profiles"], features.get("item_features"),
                        visitors.shoppers, conversion=conversion), {}
+
+
+def dataset_context(settings: Settings, dataset: str, conversion: ConversionModel | None,
+                    n_shoppers: int, seed: int) -> tuple[ShopContext, dict[str, list[str]]]:
+    """An ingested dataset (`adcraft train --shop`): its products, its shoppers' profiles
+    where it has behaviour (synthetic visitors where it has none yet), and its own
+    historical copy, the best by click rate per product."""
+    folder = dataset_dir(dataset, settings)
+    tables = read_tables(folder / "tables")
+    products = tables["products"]
+    features = read_tables(folder / "features") if (folder / "features").is_dir() else {}
+    profiles = features.get("profiles")
+    if profiles is None or profiles.height == 0:
+        visitors = simulate_visitors(products, n_shoppers, seed=seed)
+        features = build_features({"products": products, **visitors.tables()})
+        profiles, shoppers = features["profiles"], visitors.shoppers
+        log.info("%s has no shoppers with behaviour yet: %d synthetic visitors", dataset,
+                 n_shoppers)
+    else:
+        shoppers = tables.get("shoppers")
+    copy = tables.get("copy")
+    history = ({} if copy is None or copy.height == 0
+               else history_by_product(copy, tables.get("impressions"), min_impressions=1))
+    log.info("%s: %d products, %d profiles, historical copy for %d products", dataset,
+             products.height, profiles.height, len(history))
+    return ShopContext(products, profiles, features.get("item_features"), shoppers,
+                       conversion=conversion), history

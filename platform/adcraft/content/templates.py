@@ -105,7 +105,22 @@ def _short(request: CopyRequest) -> str:
     if brand and words and head.lower().startswith(brand.lower()) and re.fullmatch(
             r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", words[-1]) and words[-1].lower() in stated:
         return f"{brand} {words[-1]}"  # the type, as the shop's category names it
+    kind = _title_type(product)  # "EthnoVogue Kurta Set" of a 13-word title
+    if kind and brand and product.title.lower().startswith(brand.lower()):
+        named = f"{brand} {kind}"
+        return named if len(named) <= SHORT_NAME_CHARS else ""
     return ""
+
+
+def _title_type(product) -> str:
+    """The product's type as its title writes it: its `type` fact, else the title read
+    for one (`adcraft.data.title_facts`); "" when it states none."""
+    from adcraft.data.title_facts import title_facts
+
+    stated = product.facts.get("type") or [v for n, v in title_facts(
+        product.title, brand=product.brand) if n == "type"]
+    kind = next((v for v in stated if v.lower() in product.title.lower()), "")
+    return kind if 1 <= len(kind.split()) <= 4 else ""
 
 
 _COMPANY = {"brands", "brand", "inc", "co", "company", "ltd", "llc", "store", "shop", "official"}

@@ -15,6 +15,7 @@ from adcraft.data.errors import DataError
 from adcraft.data.io import cast_text_columns, read_csv_columns, text_line
 from adcraft.data.parsing import PriceError, bullet_facts, parse_price
 from adcraft.data.schemas import conform
+from adcraft.data.title_facts import titles_facts
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,11 @@ class CatalogueMapping(BaseModel):
         "rows sharing a product_id (an export with one row per review): keep the first, "
         "the last, or stop with an error naming the row; merged rows are reported"))
     fix_run_together: bool = False  # split "lockOne" into "lock. One" in descriptions
+    title_facts: bool = Field(True, description=(
+        "a product with fewer than 2 facts gets the facts its title states (and its "
+        "description, when it has no feature bullets): colours, sizes and amounts, "
+        "materials, who it is for, its type, the title's segments ('with Mic'); values as "
+        "written, none repeating a fact's value or the brand"))
 
     @model_validator(mode="after")
     def _one_currency(self) -> CatalogueMapping:
@@ -196,7 +202,44 @@ def load_catalogue(path: str | Path, mapping: CatalogueMapping) -> dict[str, pl.
          pl.col(PRICE_CURRENCY)).alias("currency"),
         attributes.alias("attributes"),
     )
+    if mapping.title_facts and mapping.title:
+        bullets = (df.get_column(mapping.features).is_not_null().to_list() if mapping.features
+                   else [False] * products.height)
+        products = with_title_facts(products, bullets, path)
     return {"products": conform(products, "products", str(path))}
+
+
+def with_title_facts(products: pl.DataFrame, bullets: list[bool] | None = None,
+                     path: Path | str = "products") -> pl.DataFrame:
+    """Products with fewer than two facts get those of their title (and of their
+    description, where they have no feature `bullets`), less any value a fact holds: a
+    catalogue with no attribute columns still says what each product is."""
+    attrs = products.get_column("attributes").to_list()
+    titles = products.get_column("title").to_list()
+    todo = [i for i, (facts, title) in enumerate(zip(attrs, titles))
+            if len(facts or []) < 2 and title]
+    if not todo:
+        return products
+    bullets = bullets or [False] * products.height
+    descriptions = products.get_column("description").to_list()
+    brands = products.get_column("brand").to_list()
+    found = titles_facts([(titles[i], None if bullets[i] else descriptions[i], brands[i])
+                          for i in todo])
+    added = []
+    for i, facts in zip(todo, found):
+        have = list(attrs[i] or [])
+        seen = {(f["value"] or "").strip().lower() for f in have}
+        new = [(n, v) for n, v in facts if v.lower() not in seen]
+        if new:
+            attrs[i] = have + [{"name": n, "value": v} for n, v in new]
+            added.append((titles[i], new))
+    if not added:
+        return products
+    log.info("%s: %d product%s with fewer than 2 facts got facts from the title, e.g. %s",
+             Path(path).name, len(added), "" if len(added) == 1 else "s",
+             "; ".join(f"{title!r}: {facts}" for title, facts in added[:3]))
+    return products.with_columns(pl.Series("attributes", attrs,
+                                           dtype=products.schema["attributes"]))
 
 
 PRICE, PRICE_CURRENCY = "__price", "__price_currency"

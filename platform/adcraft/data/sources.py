@@ -74,6 +74,12 @@ def _advertisegen(settings: Settings, path: Path, **_):
     return load_advertisegen(path), {}
 
 
+def _shop(settings: Settings, path: Path, **_):
+    from adcraft.data.shopfile import load_shop, read_shop_file
+
+    return load_shop(read_shop_file(path)), {}
+
+
 # name -> (loader, needs a path, what it reads)
 SOURCES: dict[str, tuple[Callable[..., tuple[Tables, Tables]], bool, str]] = {
     "synthetic": (_synthetic, False, "the embedded synthetic shop (size from settings)"),
@@ -83,6 +89,7 @@ SOURCES: dict[str, tuple[Callable[..., tuple[Tables, Tables]], bool, str]] = {
     "taobao": (_taobao, True, "Taobao UserBehavior CSV (no header)"),
     "catalogue": (_catalogue, True, "a catalogue CSV/Parquet with a column mapping"),
     "advertisegen": (_advertisegen, True, "AdvertiseGen attribute -> copy JSON lines"),
+    "shop": (_shop, True, "a shop file (shop.yaml): catalogue, events, reviews, copy"),
 }
 
 

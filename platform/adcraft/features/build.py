@@ -20,6 +20,10 @@ def build_features(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     out: dict[str, pl.DataFrame] = {}
     has_events = events is not None and events.height > 0
     if not has_events and "impressions" not in tables:
+        # a catalogue with no behaviour yet: every shopper is cold, items rank by
+        # content and reviews alone
+        out["profiles"] = build_profiles(empty("events"), products)
+        out["item_features"] = build_item_features(empty("events"), products, reviews)
         return out
     # What reviews say about product aspects feeds both tables: read it once.
     aspects = None if reviews is None else review_aspects(reviews, products).collect()
@@ -34,3 +38,4 @@ def build_features(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             empty("events"), products, reviews, tables["impressions"], aspects=aspects
         )
     return out
+

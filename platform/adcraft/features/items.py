@@ -16,6 +16,12 @@ def _smoothed(hits: str, trials: str, prior: pl.Expr) -> pl.Expr:
     return (pl.col(hits) + PRIOR_STRENGTH * prior) / (pl.col(trials) + PRIOR_STRENGTH)
 
 
+def _shop_rate(hits: str, trials: str) -> pl.Expr:
+    """The shop's overall rate; null where it logs no trials (a log with no clicks)."""
+    total = pl.col(trials).sum()
+    return pl.when(total > 0).then(pl.col(hits).sum() / total)
+
+
 def build_item_features(
     events: pl.DataFrame | pl.LazyFrame,
     products: pl.DataFrame | pl.LazyFrame,
@@ -41,9 +47,8 @@ def build_item_features(
         .join(counts, on="product_id", how="left")
         .with_columns(pl.col("views", "clicks", "carts", "purchases").fill_null(0))
         .with_columns(
-            ctr=_smoothed("clicks", "views", pl.col("clicks").sum() / pl.col("views").sum()),
-            cvr=_smoothed("purchases", "clicks",
-                          pl.col("purchases").sum() / pl.col("clicks").sum()),
+            ctr=_smoothed("clicks", "views", _shop_rate("clicks", "views")),
+            cvr=_smoothed("purchases", "clicks", _shop_rate("purchases", "clicks")),
             # share of products with less weighted engagement: 0 (least) .. 1 (most)
             popularity=(pl.col("views") + 2 * pl.col("clicks") + 4 * pl.col("carts")
                         + 6 * pl.col("purchases")).rank("average") / pl.len(),

@@ -3,7 +3,7 @@ model can all use. Built from events, the catalogue and reviews with lazy polars
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import polars as pl
 from pydantic import BaseModel, Field
@@ -210,8 +210,8 @@ def build_profiles(
     `aspects`: `review_aspects(reviews, products)` where the caller already has it
     (computed here from `reviews` when not given)."""
     events, products = events.lazy(), products.lazy()
-    if as_of is None:
-        as_of = events.select(pl.col("ts").max()).collect().item()
+    if as_of is None:  # now, for a shop with no events yet
+        as_of = events.select(pl.col("ts").max()).collect().item() or datetime.now(UTC)
     # Integer keys from here on: grouping and joining 10M events on strings is what
     # costs. The shopper as a categorical code `sk`; `key` = (sk, product class).
     catalogue, classes, names = _catalogue(products)
@@ -308,8 +308,9 @@ def build_profiles(
                                          disliked_attributes=pl.lit(None, pl.List(pl.String)))
     return (
         profiles.select(
-            "shopper_id", "n_events", "n_purchases", "last_seen", "categories", "brands",
-            "price_band",
+            "shopper_id", "n_events", "n_purchases", "last_seen",
+            # a shop with no brands (or categories) names none: [], not null
+            pl.col("categories", "brands").fill_null([]), "price_band",
             pl.col("recent_queries", "liked_attributes", "disliked_attributes").fill_null([]),
             cold_start=pl.lit(False),
             embedding=pl.lit(None, pl.List(pl.Float32)),

@@ -95,6 +95,17 @@ def synthetic_next_item(tables: dict[str, pl.DataFrame], name: str = "synthetic"
                         heldout=heldout)
 
 
+def dataset_next_item(tables: dict[str, pl.DataFrame], name: str) -> NextItemTask:
+    """An ingested dataset: its own held-out table where its export has one (the Amazon
+    users' `heldout`), else each shopper's last purchase held out."""
+    heldout = tables.get("heldout")
+    if heldout is None or heldout.height == 0:
+        return synthetic_next_item(tables, name)
+    return NextItemTask(name=name, products=tables["products"], events=tables["events"],
+                        heldout=heldout.select("shopper_id", "product_id")
+                        .unique(maintain_order=True))
+
+
 def standard_methods(task: NextItemTask, index: ProductIndex,
                      config: RetrievalConfig | None = None) -> dict[str, Recall]:
     """The baselines and the fused ranker, sharing their parts: popularity, segment

@@ -4,7 +4,7 @@ segment each shopper belongs to (their top category)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import polars as pl
 
@@ -25,8 +25,8 @@ def shopper_history(events: pl.DataFrame | pl.LazyFrame, as_of: datetime | None 
     if missing:
         raise DataError("events", "missing: retrieval reads shopper_id, product_id, "
                                   "event_type and ts", field=missing[0])
-    if as_of is None:
-        as_of = events.select(pl.col("ts").max()).collect().item()
+    if as_of is None:  # now, for a shop with no events yet
+        as_of = events.select(pl.col("ts").max()).collect().item() or datetime.now(UTC)
     dtype = events.collect_schema()["event_type"]
     return (
         events.drop_nulls("product_id")

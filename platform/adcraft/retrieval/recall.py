@@ -96,6 +96,8 @@ class PopularityRecall:
     def fit(self, history: pl.DataFrame) -> Self:
         self.popular = (history.group_by("product_id").agg(score=self._score())
                         .sort(["score", "product_id"], descending=[True, False]))
+        if self.popular.is_empty():  # a shop with no behaviour yet
+            self.popular = self.cold_shelf()
         segments = top_category_segments(history, self.categories)
         big = (segments.group_by("segment").len()
                .filter(pl.col("len") >= self.config.min_segment_shoppers).get_column("segment"))
@@ -109,6 +111,15 @@ class PopularityRecall:
 
     def segments(self, history: pl.DataFrame) -> pl.DataFrame:
         return top_category_segments(history, self.categories)
+
+    def cold_shelf(self, n: int = 1_000) -> pl.DataFrame:
+        """What a shop nobody has engaged with yet shows: its catalogue taken a category
+        at a time in turn (the first product of each category, then the second, ...), so
+        the first screen spans the shop; scores fall with the place."""
+        return (self.categories.with_row_index("at")
+                .with_columns(turn=pl.col("at").rank("ordinal").over("category"))
+                .sort("turn", "at").head(n)
+                .select("product_id", score=1.0 / (1.0 + pl.int_range(pl.len()))))
 
     def recommend(self, shopper_ids: pl.Series, history: pl.DataFrame, k: int
                   ) -> pl.DataFrame:

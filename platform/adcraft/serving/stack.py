@@ -27,7 +27,7 @@ from adcraft.promotion import SCORE_PREFIX, register_and_gate
 from adcraft.registry import CHAMPION, Registry, local_store_uri, tracking_uri
 from adcraft.retrieval import EmbeddingConfig, ProductIndex, embed_products, load_embedder
 from adcraft.retrieval.index import register_index
-from adcraft.settings import Settings, ShopSettings
+from adcraft.settings import ServingSettings, Settings, ShopSettings
 from adcraft.specs import CONVERSION, GENERATOR, MODELS, family_of
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,18 @@ def pinned_overrides(settings: Settings, **serving: Any) -> dict[str, Any]:
     pinned["mlflow_tracking_uri"] = tracking_uri(settings)
     current = settings.serving.model_dump(mode="json", exclude={"api_keys"})
     return {**pinned, "serving": {**current, **serving}}
+
+
+def serving_for(settings: Settings, dataset: str) -> ServingSettings:
+    """The serving settings for `dataset`: its product index, and its own conversion model
+    (adcraft-conversion-DATASET) where one holds the alias; else the default one."""
+    s = settings.serving
+    own = f"{CONVERSION}-{dataset}"
+    model = own if Registry(settings).alias_version(own, s.alias) is not None else (
+        s.conversion_model)
+    if model != own:
+        log.info("%s has no %s@%s: candidates are scored by %s", dataset, own, s.alias, model)
+    return s.model_copy(update={"dataset": dataset, "conversion_model": model})
 
 
 def missing_models(settings: Settings) -> list[str]:

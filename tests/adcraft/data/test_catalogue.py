@@ -33,8 +33,12 @@ def test_myntra_counts_and_schema(myntra: pl.DataFrame) -> None:
     genders = dict(myntra["category_path"].list.first().value_counts().iter_rows())
     assert genders == {"Women": 5126, "Men": 4591, "Unisex": 1188, "Boys": 1100, "Girls": 440,
                        "Unisex Kids": 46}
-    # 894 products have no colour: they carry the gender fact only.
-    assert myntra.filter(pl.col("attributes").list.len() == 1).height == 894
+    # 894 products have no colour: the gender fact, then facts from their title
+    # ("SWAROVSKI Women Solitaire Pendant": type "Pendant").
+    assert myntra.filter(pl.col("attributes").list.len() < 2).height == 0
+    pendant = myntra.filter(pl.col("product_id") == "10225775")["attributes"][0].to_list()
+    assert pendant == [{"name": "gender", "value": "Women"},
+                       {"name": "type", "value": "Pendant"}]
 
 
 def test_myntra_known_product(myntra: pl.DataFrame) -> None:
@@ -83,7 +87,7 @@ def test_parquet_and_constant_mapping(tmp_path: Path) -> None:
     assert products.to_dicts() == [
         {"product_id": "a1", "title": "Mug", "description": None,
          "category_path": ["Home", "Kitchen"], "brand": None, "price": 4.5, "currency": "EUR",
-         "attributes": [{"name": "colour", "value": "red"}]},
+         "attributes": [{"name": "colour", "value": "red"}, {"name": "type", "value": "Mug"}]},
         {"product_id": "a2", "title": None, "description": None, "category_path": ["Home"],
          "brand": None, "price": None, "currency": "GBP", "attributes": []},
     ]
@@ -172,7 +176,11 @@ def test_a_marketplace_export_prices_categories_bullets_and_review_rows(tmp_path
                                      "rapid speed"},
         {"name": "material", "value": "Nylon braided"},
         {"name": "feature", "value": "Compatible with iPhone"}]
-    assert products["attributes"][1].to_list() == []
-    assert products["attributes"][2].to_list() == [{"name": "output", "value": "38W"}]
+    # fewer than two facts: the title adds its own
+    assert products["attributes"][1].to_list() == [{"name": "type", "value": "Type C Cable"},
+                                                   {"name": "power", "value": "60W"}]
+    assert products["attributes"][2].to_list() == [{"name": "output", "value": "38W"},
+                                                   {"name": "type", "value": "Car Charger"}]
+    assert "2 products with fewer than 2 facts got facts from the title" in caplog.text
     assert "1 row merged" in caplog.text and "3 prices read from text" not in caplog.text
     assert "4 prices read from text" in caplog.text and "'₹1,099' -> 1099 INR" in caplog.text
