@@ -82,6 +82,8 @@ class CatalogueMapping(BaseModel):
         "rows sharing a product_id (an export with one row per review): keep the first, "
         "the last, or stop with an error naming the row; merged rows are reported"))
     fix_run_together: bool = False  # split "lockOne" into "lock. One" in descriptions
+    separator: str = Field(",", min_length=1, max_length=1, description=(
+        "the CSV's column separator (';' in many European exports, '\\t' for TSV)"))
     title_facts: bool = Field(True, description=(
         "a product with fewer than 2 facts gets the facts its title states (and its "
         "description, when it has no feature bullets): colours, sizes and amounts, "
@@ -125,7 +127,7 @@ def _read(path: Path, mapping: CatalogueMapping) -> tuple[pl.DataFrame, int | No
         except pl.exceptions.PolarsError as exc:
             raise DataError(path, f"not a readable Parquet file ({exc})") from exc
         return cast_text_columns(raw, types, path, header_lines=None), None
-    return read_csv_columns(path, types), 1
+    return read_csv_columns(path, types, separator=mapping.separator), 1
 
 
 def load_catalogue(path: str | Path, mapping: CatalogueMapping) -> dict[str, pl.DataFrame]:
@@ -139,7 +141,8 @@ def load_catalogue(path: str | Path, mapping: CatalogueMapping) -> dict[str, pl.
     def line_of(row: int) -> int | None:  # re-read as text: quoted fields span lines
         if header_lines is None:
             return None
-        return text_line(pl.read_csv(path, infer_schema=False, n_rows=row), row)
+        return text_line(pl.read_csv(path, infer_schema=False, n_rows=row,
+                                     separator=mapping.separator), row)
 
     df = _with_prices(df, mapping, path, line_of)
     ids = df.get_column(mapping.product_id)

@@ -90,6 +90,7 @@ def read_csv_columns(
     *,
     has_header: bool = True,
     new_columns: list[str] | None = None,
+    separator: str = ",",
 ) -> pl.DataFrame:
     """Read a CSV as text, require `columns`, and cast each to its type; a value that
     does not cast raises DataError naming its data row and column."""
@@ -101,6 +102,7 @@ def read_csv_columns(
             path,
             has_header=has_header,
             new_columns=new_columns,
+            separator=separator,
             infer_schema=False,
             truncate_ragged_lines=False,
         )

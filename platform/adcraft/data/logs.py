@@ -46,6 +46,8 @@ class TableMapping(BaseModel):
                                                "columns named by `columns`")
     columns: list[str] | None = Field(None, description=(
         "the CSV's column names in order, for a file without a header"))
+    separator: str = Field(",", min_length=1, max_length=1,
+                           description="the CSV's column separator (';', '\\t')")
 
     def fields(self) -> dict[str, str]:
         """adcraft field -> source column, for the columns this mapping reads."""
@@ -144,7 +146,8 @@ def read_text_table(path: Path, columns: list[str], mapping: TableMapping
     else:
         headerless = not mapping.has_header
         df = read_csv_columns(path, types, has_header=mapping.has_header,
-                              new_columns=mapping.columns if headerless else None)
+                              new_columns=mapping.columns if headerless else None,
+                              separator=mapping.separator)
         lines = 0 if headerless else 1
     return df.with_columns(pl.when(pl.col(pl.String) != "").then(pl.col(pl.String))
                            .name.keep()), lines

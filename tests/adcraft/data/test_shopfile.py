@@ -131,3 +131,27 @@ def test_the_examples_read(shared_data: Path) -> None:
     assert amazon["events"].height > 2_000 and amazon["heldout"].height == 598
     assert read_shop_file(EXAMPLES / "my-shop.yaml").events.mapping.event_names["buy"] == (
         "purchase")
+
+
+def test_a_semicolon_export_with_decimal_comma_prices(tmp_path: Path) -> None:
+    (tmp_path / "produits.csv").write_text(
+        "ref;nom;prix;catégorie\n"
+        "A1;Bouilloire électrique 1,7 L;\"29,99 €\";Cuisine\n"
+        "A2;Théière en fonte;\"1.299,00 €\";Cuisine\n"
+        "A3;Tasse;abc;Cuisine\n", encoding="utf-8")
+    (tmp_path / "vues.csv").write_text("client;ref;type;quand\nc1;A1;view;1709288400\n")
+    shop = tmp_path / "shop.yaml"
+    shop.write_text("name: boutique\nlocale: fr-FR\ncatalogue:\n  path: produits.csv\n"
+                    "  mapping: {product_id: ref, title: nom, price: prix, category: [catégorie],"
+                    " separator: ';'}\n"
+                    "events:\n  path: vues.csv\n  mapping: {shopper_id: client, product_id: ref,"
+                    " event_type: type, ts: quand, separator: ';', timestamps: {epoch: s}}\n")
+    with pytest.raises(DataError) as err:  # the third row's price is no price
+        load_shop(read_shop_file(shop))
+    assert (err.value.line, err.value.field) == (4, "prix") and "'abc'" in str(err.value)
+    (tmp_path / "produits.csv").write_text(
+        (tmp_path / "produits.csv").read_text().replace(";abc;", ";\"4,50 €\";"))
+    tables = load_shop(read_shop_file(shop))
+    assert tables["products"]["price"].to_list() == [29.99, 1299.0, 4.5]
+    assert tables["products"]["currency"].to_list() == ["EUR"] * 3
+    assert tables["events"].height == 1
