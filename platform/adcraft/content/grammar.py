@@ -18,7 +18,8 @@ NAME = "well_formed"
 # "an hour", "an honest", "an heirloom", "an herb" (the h is not sounded)
 _SILENT_H = ("hour", "honest", "honor", "honour", "heir", "herb")
 # "a one-piece", "a once-a-day", "a European", "a ewe": a vowel letter, not a vowel sound
-_VOWEL_LETTER_CONSONANT_SOUND = ("one", "once", "eu", "ewe", "uni", "use", "usu", "ur")
+_VOWEL_LETTER_CONSONANT_SOUND = ("one", "once", "eu", "ewe", "uni", "una", "use", "usa", "usb",
+                                 "usu", "ur", "ut", "ub", "uk", "uv", "ufo", "uga")
 _COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
            "eleven", "twelve", "twenty", "several", "many", "both"}
 # "pyjamasNavy", "sleevesA pair": a lower-case word of three letters or more runs into
@@ -68,7 +69,8 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
             out.append(_finding("'an' before a consonant", f"{token.text} {word}"))
         elif token.lower_ == "a" and token.tag_ == "DT" and (
                 token.text == "a" or token.i == 0 or doc[token.i - 1].text in ".!?:"):
-            if lower[0] in "aeio" and not lower.startswith(_VOWEL_LETTER_CONSONANT_SOUND):
+            # "a unstitched", "a ultra": a vowel sound ("a unique", "a USB" are not)
+            if lower[0] in "aeiou" and not lower.startswith(_VOWEL_LETTER_CONSONANT_SOUND):
                 out.append(_finding("'a' before a vowel", f"{token.text} {word}"))
     for token in doc[:-1]:
         after = doc[token.i + 1]
@@ -80,6 +82,12 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
             if nxt is None or nxt.pos_ in _PHRASE_ENDS and nxt.text not in "-–":
                 out.append(_finding("a number of things with a singular noun",
                                     f"{token.text} {after.text}"))
+    for token in doc[:-1]:  # "it have", "she are" (not "does it have")
+        after = doc[token.i + 1]
+        if token.lower_ in {"it", "he", "she"} and after.lower_ in _PLURAL_VERBS and (
+                token.i == 0 or doc[token.i - 1].pos_ not in {"AUX", "VERB", "ADP"}):
+            out.append(_finding("a singular subject with a plural verb",
+                                f"{token.text} {after.text}"))
     for token in doc[:-1]:  # "he will loves", "it can fits"
         after = doc[token.i + 1]
         if token.tag_ == "MD" and after.tag_ in {"VBZ", "VBD"} and after.lower_ != "been":
@@ -97,6 +105,10 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
             if verb is not None:
                 out.append(_finding("a plural subject with a singular verb",
                                     doc[token.i:verb + 1].text))
+            one = _one_after_plural(doc, token.i)
+            if one is not None:
+                out.append(_finding("'these' or 'those' before one thing",
+                                    doc[token.i:one + 1].text))
     return out
 
 
@@ -118,6 +130,19 @@ def _verb_after_plural(doc, det: int) -> int | None:
         i = end
     return i if i < len(doc) and (doc[i].lower_ in _SINGULAR_VERBS or doc[i].tag_ == "VBZ"
                                   and doc[i].lower_.endswith("s")) else None
+
+
+def _one_after_plural(doc, det: int) -> int | None:
+    """The index of the verb in "These GIORDANO shoulder bag has": 'these' or 'those', a
+    phrase that ends on a singular noun, then a verb for one thing; else None."""
+    i, last = det + 1, None
+    while i < len(doc) and doc[i].pos_ in _NOUN_PHRASE_POS:
+        last, i = doc[i], i + 1
+    if last is None or last.tag_ != "NN" or i >= len(doc):
+        return None
+    verb = doc[i]
+    return i if verb.lower_ in _SINGULAR_VERBS or (
+        verb.tag_ == "VBZ" and verb.lower_.endswith("s")) else None
 
 
 def _singular_phrase(doc, head: int) -> bool:

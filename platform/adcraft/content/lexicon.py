@@ -54,7 +54,7 @@ NUMBER_WORDS = {
 # Chinese copy: words (jieba's) that connect, frame or praise without stating a
 # property. Colours, materials, fits, effects on the wearer and seasons never belong.
 CJK_CONNECTING = frozenset("""
-配以 配色 带点 这样 使得
+配以 配色 带点 这样 使得 售价
 这款 这件 这条 这一 一款 一件 一条 整体 款式 设计 风格 图案 衣身 裙身 带有 采用
 配有 饰有 点缀 装饰 之中 之间 个性 时尚 时髦 格调 韵味 甜美 俏皮 浪漫 优雅 气质
 大方 精致 别致 耐看 端庄 独特 女人味 活力 青春 可爱 潮流 潮流感 有型 不错 很有

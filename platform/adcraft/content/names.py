@@ -16,6 +16,7 @@ with the title's words in lower case ("Elissa bootcut jeans") is a phrase, not c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from adcraft.content.reading import stem, title_head, word_zipf
 from adcraft.content.request import ProductFacts
@@ -179,6 +180,27 @@ def misspelt(word: str, held) -> str | None:
         if known.isalpha() and _one_edit(low, known) and word_zipf(known) >= COINED_ZIPF:
             return known
     return None
+
+
+TYPO_OF_ZIPF = 3.5  # a common word: "attached" of "attched", "wallet" of "walet"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=8192)
+def typo_of(word: str) -> str | None:
+    """The common English word that `word` (lower case, five letters or more, in no word
+    list) is one letter away from, else None: a typo even where the catalogue makes it
+    too ("attched shorts")."""
+    if len(word) < 5 or not word.isalpha() or not word.islower() or word_zipf(
+            word) >= MISSPELT_ZIPF:
+        return None
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = ([a + b[1:] for a, b in splits if b]
+             + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+             + [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+             + [a + c + b for a, b in splits for c in _LETTERS])
+    best = max(set(edits) - {word}, key=word_zipf)
+    return best if word_zipf(best) >= TYPO_OF_ZIPF else None
 
 
 def brand_as_written(word: str, brand: str | None) -> str | None:

@@ -21,22 +21,27 @@ from adcraft.content.lexicon import (
     PARAPHRASES,
     UNIT_OF,
 )
+from adcraft.content.parts import bound_words
 from adcraft.content.reading import (
     NEGATORS,
     ProductText,
     chinese_words,
     is_cjk,
     language_of,
+    other_spellings,
     parse,
     product_text,
     stem,
     word_zipf,
 )
 from adcraft.content.request import ProductFacts
+from adcraft.data.title_facts import COLOUR_WORDS, MATERIAL_WORDS
 from adcraft.features.profiles import ShopperProfile
 from adcraft.settings import GateSettings
 
+_CODE_PART = re.compile(r"[^\W_]+(?:\.\d+)?[^\W_]*")  # "12.5W=100W": "12.5W", "100W"
 CLAIM_POS = {"NOUN", "PROPN", "ADJ", "VERB", "ADV"}
+FUNCTION_WORD_ZIPF = 4.0  # "via", "per", "onto": connecting words whatever their tag
 DIMENSIONS = {"thick", "tall", "long", "wide", "high", "deep", "heavy"}
 
 
@@ -167,12 +172,48 @@ class OpenClaims:
                 out.append(Finding(self.name, "block", f"'{ent.text}' ({ent.label_.lower()}) "
                                    "is not named in the product's data", ent.text,
                                    defect="wrong_brand_or_name"))
+        out += self._misbound(doc, held)
         for token in doc:
-            if token.i not in named and token.is_alpha and len(token.text) >= 2:
+            if token.i in named:
+                continue
+            if token.is_alpha and len(token.text) >= 2:
                 finding = self._claim(token, doc, held)
-                if finding is not None:
-                    out.append(finding)
+            else:
+                finding = self._code(token, held)
+            if finding is not None:
+                out.append(finding)
         return out
+
+    def _misbound(self, doc, held: ProductText) -> list[Finding]:
+        """A colour or material the data gives another part: "a clear frame" where the
+        data says "White Frame with 6 Clear ... Drawer"."""
+        out = []
+        for noun, word in dict.fromkeys(bound_words(doc)):
+            kind = COLOUR_WORDS if word in COLOUR_WORDS else MATERIAL_WORDS
+            said = held.bound_to(noun, kind)
+            if said and not held.may_be(noun, word) and not any(
+                    held.may_be(noun, w) for w in other_spellings(word)):
+                out.append(Finding(self.name, "block", f"the data gives the {noun} as "
+                                   f"{' or '.join(sorted(said))}, not {word}", word,
+                                   defect="unsupported_claim"))
+        return out
+
+    def _code(self, token, held: ProductText) -> Finding | None:
+        """A word of letters and digits ("IP67", "CR4", "100W", "5CCT"): a model, rating
+        or measure, held only as the data writes it ("100W" is not "80W" because the data
+        says "100ft" somewhere)."""
+        for part in _CODE_PART.findall(token.text):
+            if not (re.search(r"\d", part) and re.search(r"[^\W\d_]", part)):
+                continue
+            low = part.lower()
+            if low in held.words:
+                continue
+            spaced = r"[\s-]?".join(re.escape(c) for c in re.findall(r"\d+(?:\.\d+)?|\D+", low))
+            if re.search(rf"(?<![a-z0-9.]){spaced}(?![0-9])", held.text):
+                continue
+            return Finding(self.name, "block", f"'{part}' is not a model, size or rating "
+                           "the product's data states", part, defect="wrong_number")
+        return None
 
     def _claim(self, token, doc, held: ProductText) -> Finding | None:
         """The finding on one word of the copy, or None when the data supports it."""
@@ -189,11 +230,17 @@ class OpenClaims:
         if held.miscased(text):
             return Finding(self.name, "block", f"'{text}' is not how the product's data "
                            "writes the name", text, defect="wrong_brand_or_name")
-        if (token.tag_ == "JJS" or (token.tag_ == "RBS" and low != "most")) and not held.holds(
-                low, exact=True):
+        # "the most comfortable boots": as absolute as "the best"
+        most = low == "most" and token.i > 0 and doc[token.i - 1].lower_ == "the" and (
+            token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "ADJ")
+        if (token.tag_ == "JJS" or (token.tag_ == "RBS" and low != "most") or most) and not (
+                held.holds(low, exact=True)):
             return Finding(self.name, "block", f"'{text}': a superlative the product's data "
                            "does not state", text, defect="compliance")
-        if token.is_stop or (token.pos_ not in CLAIM_POS and not held.denies(low)):
+        # a word the tagger reads as a preposition or particle is still a claim unless
+        # it is a common word ("suede" read as a preposition in "Yellow suede boots")
+        if token.is_stop or (token.pos_ not in CLAIM_POS and not held.denies(low) and (
+                word_zipf(low) >= FUNCTION_WORD_ZIPF or token.pos_ in {"PUNCT", "SYM"})):
             return None
         if held.denies(low) and not _negated_in_copy(doc, token.i):
             return Finding(self.name, "block", f"the product's data says it is not '{text}'",

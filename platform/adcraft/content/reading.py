@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from adcraft.content.lexicon import UNITS
+from adcraft.content.parts import bound_words, near_words
 from adcraft.content.request import ProductFacts
 
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_GLUED_DIGIT = re.compile(r"\b([a-z]{3,})\d+(?=[\s.,;]|[A-Z]|$)")
 _DIGITS = re.compile(r"(?<![\d.])\.\d+|\d+(?:[.,]\d+)?")  # ".88mm" is 0.88
 CJK_LOCALES = ("zh", "ja", "ko")
 
@@ -112,6 +114,7 @@ def detect_language(text: str) -> str | None:
     return found.iso_code_639_1.name.lower() if found else None
 
 
+@lru_cache(maxsize=65536)
 def word_zipf(word: str, language: str = "en") -> float:
     """How common `word` is (Zipf scale: 0 unknown, 3 one per million words, 7 'the')."""
     from wordfreq import zipf_frequency
@@ -152,11 +155,16 @@ def other_spellings(word: str) -> set[str]:
     return out
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+STEM_ZIPF = 1.5  # rarer words (names, codes, typos) are held only as written or lemma
 NEGATORS = frozenset({"not", "no", "non", "without", "never", "nor"})
 NEGATION_REACH = 3  # words after "NOT for" / "Non-" that the negation covers
 _RAW_WORD = re.compile(r"[^\W_]+")
-_TITLE_BREAK = re.compile(r"\s*(?:[|,(:;/]|\s[-–]\s|\s(?:with|for|and|in)\s)", re.IGNORECASE)
-_TITLE_BREAK_NAME = re.compile(r"\s*(?:[|,(:;/]|\s[-–]\s|(?<=\w)-\s|\s(?:with|for)\s)",
+# a slash breaks a title only between spaces: "Bird/Wildlife Food", '1/2"', "5/6 inch" and
+# "AM/FM" are one word each
+_TITLE_BREAK = re.compile(r"\s*(?:[|,(:;]|\s/|/\s|\s[-–]\s|\s(?:with|for|and|in)\s)",
+                          re.IGNORECASE)
+_TITLE_BREAK_NAME = re.compile(r"\s*(?:[|,(:;]|\s/|/\s|\s[-–]\s|(?<=\w)-\s|\s(?:with|for)\s)",
                                re.IGNORECASE)
 
 
@@ -175,17 +183,36 @@ class ProductText:
     text: str = ""  # all of it, lower-cased (CJK copy is looked up in it)
     cased: frozenset[str] = frozenset()  # names written with inner capitals: "iPhone"
     units: frozenset[str] = frozenset()  # `lexicon.UNITS` the data measures in
+    # (noun stem, colour or material word) the data puts just before that noun:
+    # ("frame", "white"), ("drawer", "clear") of "White Frame with 6 Clear ... Drawer"
+    bound: frozenset[tuple[str, str]] = frozenset()
+    near: frozenset[tuple[str, str]] = frozenset()  # ... or says near that noun
+
+    def bound_to(self, noun: str, kind: frozenset[str]) -> set[str]:
+        """The colours (or materials: `kind`) the data gives the part `noun`."""
+        return {w for n, w in self.bound if n == noun and w in kind}
+
+    def may_be(self, noun: str, word: str) -> bool:
+        """The data says `word` near a mention of `noun` or in the phrase it ends."""
+        return (noun, word) in self.near or (noun, word) in self.bound
 
     def holds(self, word: str, lemma: str | None = None, exact: bool = False) -> bool:
         """The data states `word` (as written, as its lemma, in the other English
         spelling, or, unless `exact`, as its stem: names are exact, or "Helen" would
         pass for "Helene")."""
-        low = word.lower()
-        if low in self.words or (lemma or low).lower() in self.lemmas or (
-                not exact and stem(low) in self.stems):
+        low = _POSSESSIVE.sub("", word.lower())  # "Lavie's" is the brand's
+        if low in self.words or (lemma or low).lower() in self.lemmas:
             return True
-        return not exact and any(v in self.words or stem(v) in self.stems
-                                 for v in other_spellings(low))
+        # a stem or another spelling only for a word of the language: "BAOVERY" is not
+        # "BAOVERI" (both stem to 'baoveri'), nor "walet" "wallet" (ll -> l); a rarer
+        # word by its plural or singular ("hygrometers" of "Hygrometer")
+        if exact:
+            return False
+        if word_zipf(low) < STEM_ZIPF:
+            return any(w in self.words for w in (low[:-1], low[:-2], low + "s", low + "es")
+                       if len(w) >= 4) and stem(low) in self.stems
+        return stem(low) in self.stems or any(v in self.words or stem(v) in self.stems
+                                              for v in other_spellings(low))
 
     def miscased(self, word: str) -> bool:
         """`word` is a name the data writes with inner capitals ("iPhone", "PlayStation"),
@@ -258,6 +285,9 @@ def title_head(title: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _read(naming: str, rest: str, head: str) -> ProductText:
+    # "compartment3 card holders": a catalogue's lines glued; read the word on its own too
+    glued = " ".join(m[1] for m in _GLUED_DIGIT.finditer(rest))
+    rest = f"{rest} . {glued}" if glued else rest
     docs = [parse(_SPLIT_CAMEL.sub(" ", t)) for t in (naming, rest)]
     tokens = [t for d in docs for t in d if not t.is_punct and not t.is_space]
     everything = naming + " . " + rest
@@ -277,7 +307,9 @@ def _read(naming: str, rest: str, head: str) -> ProductText:
         negated=frozenset(denied - said), text=everything.lower(),
         cased=frozenset(w for w in _RAW_WORD.findall(everything)
                         if any(c.isupper() for c in w[1:]) and not w.isupper()),
-        units=units_in(_SPLIT_CAMEL.sub(" ", everything)))  # "50 mWarranty"
+        units=units_in(_SPLIT_CAMEL.sub(" ", everything)),  # "50 mWarranty"
+        bound=frozenset(pair for d in docs for pair in bound_words(d)),
+        near=frozenset(pair for d in docs for pair in near_words(d)))
 
 
 def units_in(text: str) -> frozenset[str]:

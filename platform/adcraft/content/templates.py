@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from adcraft.content.prompts import liked_in_product, price_text
-from adcraft.content.reading import parse, title_phrase
+from adcraft.content.reading import language_of, parse, title_phrase
 from adcraft.content.request import CopyKind, CopyRequest
 
 # {name}: the product's title (or its head when the title is long); {short}: what a
@@ -35,6 +35,13 @@ TEMPLATES: dict[CopyKind, list[str]] = {
         "{Name}.{price_sentence}",
         "Meet {name}.{price_sentence}",
     ],
+}
+# Chinese copy in Chinese frames (an English frame round a Chinese name is two languages)
+ZH_TEMPLATES: dict[CopyKind, list[str]] = {
+    CopyKind.ad_copy: ["这款{name}{price}。", "{name}{price}，适合你的选择。"],
+    CopyKind.recommendation_reason: ["这款{name}适合你。", "为你选择：{name}。"],
+    CopyKind.email_subject: ["这款{short}适合你", "{short}{price}"],
+    CopyKind.description: ["这款{name}。{price_sentence}", "{name}。{price_sentence}"],
 }
 
 
@@ -152,11 +159,13 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
     product, limit = request.product, request.limit
     likes = [like.lower() for like in liked_in_product(request.profile, product)]
     price = price_text(product)
+    chinese = language_of(request.locale) == "zh"
+    priced, sentence = ("，售价{}", "售价{}。") if chinese else (" for {}", " Yours for {}.")
     out: list[str] = []
-    for template in TEMPLATES[request.kind]:
+    for template in (ZH_TEMPLATES if chinese else TEMPLATES)[request.kind]:
         for with_price in (True, False):
-            values = {"price": f" for {price}" if price and with_price else "",
-                      "price_sentence": f" Yours for {price}." if price and with_price else "",
+            values = {"price": priced.format(price) if price and with_price else "",
+                      "price_sentence": sentence.format(price) if price and with_price else "",
                       "short": _short(request)}
             values["name"] = _name(request, max(10, limit - len(template) - sum(
                 len(v) for v in values.values())))

@@ -5,11 +5,19 @@ or leave a field's value standing alone."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from adcraft.content.claims import CJK
 from adcraft.content.grammar import grammar_slips
 from adcraft.content.guardrails import Finding
-from adcraft.content.names import brand_as_written, cut_name, misspelt, repeated_keyword
+from adcraft.content.names import (
+    brand_as_written,
+    cut_name,
+    misspelt,
+    repeated_keyword,
+    typo_of,
+)
+from adcraft.content.parts import part_words
 from adcraft.content.reading import (
     CJK_LOCALES,
     detect_language,
@@ -24,10 +32,15 @@ from adcraft.settings import GateSettings
 
 _CJK_RUN = re.compile(f"[{CJK}]")
 # Chinese that ends on a joining word or a comma has lost its last phrase
-_CJK_BREAKS_OFF = re.compile(r"(?:[都和与及或而把让给被并也还更又就、，,：:；;]|不仅|不但|而且|并且"
+_CJK_BREAKS_OFF = re.compile(r"(?:(?:[都和与及或而把让给被并也还更又就、，,：:；;]"
+                             r"|不仅|不但|而且|并且"
                              r"|但是|因为|所以|如果|虽然|还有|以及|或者|之后|以后|的时候"
-                             # "穿起来" wants how it feels; "，毛边裤口的" a noun
-                             r"|[穿看摸用戴背提]起来|[，,][^。！？!?，,]*的)\s*$")
+                             # "又有" wants what it has; "设计让。" whom it lets
+                             r"|[又还也更都很没]有"
+                             # "穿起来" wants how it feels
+                             r"|[穿看摸用戴背提]起来)[。！!]?"
+                             # "，毛边裤口的" a noun
+                             r"|[，,][^。！？!?，,]*的)\s*$")
 _CJK_DOUBLED = re.compile(f"([{CJK}]{{2,}})\\1")
 # "closure1 main", "E27Switch", "Standard.88mm", "side,mounted", "Is?:Organic",
 # "PrintedFinish: Matte": glued text
@@ -42,7 +55,9 @@ _FIELD_PAIR = re.compile(r"(?<=\w )[A-Z][A-Za-z]*(?: [a-z]+)?: [A-Z0-9]")
 RUN_ON_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ"}  # "beads Secured with"
 _BARE_UNIT = re.compile(  # not "1 fl oz"
     r"(?<![\d.,\s])(?<!\bfl)(?<!\bfl\.)\s+(ml|g|kg|mg|cm|mm|l|oz|mAh|W|GB|TB)\b(?!-)")
-BREAKING_WORDS = {"a", "an", "the", "with", "of", "and", "or", "from", "in", "to"}
+BREAKING_WORDS = {"a", "an", "the", "with", "of", "and", "or", "from", "in", "to",
+                  # "made to pull off your.": a possessive or determiner wants its noun
+                  "your", "my", "our", "their", "its", "every"}
 CUT_WORDS = {"a", "an", "the", "of"}  # "Set of for 499 INR": cut short
 NAME_END_POS = {"ADJ", "ADP", "DET", "CCONJ", "SCONJ", "PART"}
 _ENDS_SENTENCE = re.compile(r"[.!?…)\]\"'”’»]\s*$")
@@ -66,6 +81,44 @@ def _left_open(text: str) -> bool:
     """A quote or bracket opened and not closed (22" is inches, not a quote)."""
     quotes = re.sub(r'(?<=\d)"', "", text)
     return quotes.count('"') % 2 == 1 or any(text.count(a) > text.count(b) for a, b in _PAIRS)
+
+
+_BARE_LAST = re.compile(r",\s+(?:and|or)\s+([^\W\d_]+)\W*$")
+
+
+def _other_script(text: str, facts: ProductFacts) -> str | None:
+    """The script of three or more letters that are neither Latin nor in the product's
+    own text ("सिर्फ़" in English copy), else None."""
+    own = f"{facts.title} {facts.brand or ''} {facts.description}"
+    letters = [c for c in text if c.isalpha() and c not in own
+               and not unicodedata.name(c, "LATIN").startswith("LATIN")]
+    if len(letters) < 3:
+        return None
+    return unicodedata.name(letters[0]).split()[0].title()
+
+
+def _cut_at_slash(text: str, title: str) -> str | None:
+    """The title's words up to a fraction's slash, the rest dropped: "Amico 5" of "Amico
+    5/6 inch", "Binding 1" of 'Binding 1/2"' (not "iPhone 14" of "iPhone 14/14 Plus": a
+    list, one of whose names it picks)."""
+    words = title.split()
+    for before, word in zip(words, words[1:]):
+        left, slash, right = word.partition("/")
+        if slash and left.isdigit() and re.match(r"\d+(?:\D|$)", right) and not re.match(
+                rf"{re.escape(left)}\b", right) and int(left) < int(re.match(r"\d+", right)[0]):
+            m = re.search(rf"(?<!\w){re.escape(before)}\s+{re.escape(left)}(?![/\w\"])", text)
+            if m:
+                return m.group(0)
+    return None
+
+
+def _in_name(text: str, m: re.Match, title: str) -> bool:
+    """The match lies inside a word that the title writes as it stands ("Forever52")."""
+    start = max(text.rfind(" ", 0, m.start()) + 1, 0)
+    end = text.find(" ", m.end() - 1)
+    word = text[start:end if end >= 0 else len(text)].strip(".,;:!?")
+    return bool(title) and len(word) > 2 and re.search(
+        rf"(?<!\w){re.escape(word)}(?!\w)", title) is not None
 
 
 class WellFormed:
@@ -93,6 +146,9 @@ class WellFormed:
             found = "zh"
         else:
             found = self._language(text, words, facts, want)
+        foreign = _other_script(text, facts) if want not in CJK_LOCALES else None
+        if foreign:  # "... सिर्फ़ ₹549 में।" in en-IN copy
+            found = found if found not in {None, want} else f"text in {foreign} script"
         if found is not None and found != want and not (want == "zh" and found == "ja"):
             out.append(Finding(self.name, "block", f"written in '{found}', the locale "
                                f"'{self.locale}' reads '{want}'", text,
@@ -108,6 +164,7 @@ class WellFormed:
                                    defect="incoherent"))
             return out
         held = product_text(facts)
+        own = set(re.findall(r"[^\W_]+", " ".join(filter(None, [facts.title, facts.brand]))))
         for word in dict.fromkeys(words):
             brand = brand_as_written(word, facts.brand)
             if brand:
@@ -115,10 +172,16 @@ class WellFormed:
                                    f"written: '{facts.brand}'", word,
                                    defect="wrong_brand_or_name"))
                 continue
-            near = misspelt(word, held) if len(word) >= 4 else None
+            # a name as the title writes it ("mDesign") is not a typo of 'design'
+            near = misspelt(word, held) if len(word) >= 4 and word not in own else None
             if near:
                 out.append(Finding(self.name, "block", f"'{word}' is misspelt: the product's "
                                    f"data writes '{near}'", word, defect="incoherent"))
+                continue
+            typo = typo_of(word)
+            if typo:
+                out.append(Finding(self.name, "block", f"'{word}' is misspelt: '{typo}'",
+                                   word, defect="incoherent"))
                 continue
             if len(word) < 3 or held.holds(word):
                 continue
@@ -145,6 +208,15 @@ class WellFormed:
                 last.lower(), want) < self.settings.min_word_zipf:
             out.append(Finding(self.name, "block", f"the copy stops mid-word: '{last}'",
                                last, defect="incoherent"))  # "embossed" cut to "embosse"
+        bare = _BARE_LAST.search(text)
+        if bare and (bare.group(1).lower() in part_words() or parse(bare.group(1))[
+                0].pos_ in {"ADJ", "VERB"}):  # "..., straight hem, and polyester"
+            out.append(Finding(self.name, "block", "a list ends on a word that names nothing",
+                               bare.group(0).strip(" ,"), defect="incoherent"))
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if any(not _ENDS_SENTENCE.search(line) for line in lines[:-1]):
+            out.append(Finding(self.name, "block", "lines of keywords, not sentences",
+                               lines[0], defect="incoherent"))
         if self._breaks_off(text):
             out.append(Finding(self.name, "block", "the copy stops mid-sentence",
                                text.split()[-1], defect="incoherent"))
@@ -177,7 +249,7 @@ class WellFormed:
         if re.search(r"\b(?:and|or) (?:up|above|over|more)\W*$", text):
             return False  # "for ages 18 months and up."
         last = [t for t in parse(text) if not t.is_punct]
-        return bool(last) and (last[-1].lower_ in {"a", "an", "the"}
+        return bool(last) and (last[-1].lower_ in BREAKING_WORDS
                                or last[-1].pos_ in {"ADP", "CCONJ", "SCONJ", "AUX", "PART"})
 
     def _names(self, text: str, facts: ProductFacts) -> list[Finding]:
@@ -190,7 +262,7 @@ class WellFormed:
                 continue  # the brand "W", not watts
             out.append(Finding(self.name, "block", f"'{m.group(1)}' without its number",
                                m.group(0).strip(), defect="incoherent"))
-        cut = self._cut_title(text, facts)
+        cut = self._cut_title(text, facts) or _cut_at_slash(text, facts.title)
         stuffed = repeated_keyword(text, facts)
         if stuffed:
             out.append(Finding(self.name, "block", f"'{stuffed}' is said twice: the title's "
@@ -228,7 +300,9 @@ class WellFormed:
             # "... Men Grey": a fact's value; "Logitech G G703 6-Button": a modifier
             stops = end.lower() in values or re.fullmatch(r"\d+(?:\.\d+)?-[^\W\d_]+", end)
             # "... Screen Protector Designed" (for iPhone ...), "... Macaroni" (and Cheese)
-            stops = stops or words[n].lower() in {"and", "&", "of"} or bool(
+            # "LED Bulbs 40W" (Equivalent): the number was another bulb's
+            stops = stops or words[n].lower().strip(",") in {
+                "and", "&", "of", "equivalent"} or bool(
                 last and last[-1].tag_ in {"VBD", "VBN"} and last[-1].text.endswith("ed"))
             return prefix if last and (last[-1].pos_ in NAME_END_POS or stops) else None
         return None
@@ -252,9 +326,11 @@ class WellFormed:
         out = []
         for token in doc[:-1]:
             after = doc[token.i + 1]
+            hyphened = after.i + 1 < len(doc) and doc[after.i + 1].text == "-"  # "an off-white"
             if (token.pos_ == "CCONJ" or token.lower_ in BREAKING_WORDS) and (
                     (after.is_punct and after.text in ".,;!?")
-                    or (token.lower_ in CUT_WORDS and after.pos_ in {"ADP", "CCONJ"})):
+                    or (token.lower_ in CUT_WORDS and after.pos_ in {"ADP", "CCONJ"}
+                        and not hyphened)):
                 out.append(Finding(self.name, "block", "a phrase breaks off",
                                    f"{token.text}{after.text}", defect="incoherent"))
             if token.text == ":" and after.pos_ in {"ADP", "CCONJ"}:
@@ -265,6 +341,8 @@ class WellFormed:
             out.append(Finding(self.name, "block", "a list of fields, not sentences",
                                (labels or pairs)[0], defect="incoherent"))
         for m in _RUN_TOGETHER.finditer(text):
+            if m.group(0).strip() and _in_name(text, m, title):
+                continue  # "Forever52 Women": the title writes it so
             out.append(Finding(self.name, "block", "words or sentences run together",
                                m.group(0), defect="incoherent"))
         for token in doc[1:]:

@@ -71,6 +71,9 @@ _MATERIALS = ("cotton organic_cotton pure_cotton polycotton poly_cotton polyeste
               "silicone rubber foam memory_foam latex marble granite resin tpu pvc microfiber "
               "microfibre polycarbonate carbon_fiber carbon_fibre sterling_silver synthetic "
               "mesh alloy aluminium_alloy aluminum_alloy")
+# one-word colours and materials, for the gate's reading of what each part is made of
+COLOUR_WORDS = frozenset(w for w in (_BASES + " clear transparent").split() if "_" not in w)
+MATERIAL_WORDS = frozenset(w for w in _MATERIALS.split() if "_" not in w) - {"metal"}
 MATERIAL = re.compile(rf"(?:\b\d{{1,3}}\s?%\s*|(?<![\w-]))"  # "100% Cotton", "Gold-Plated"
                       rf"(?:(?:{_alts(_MATERIALS)})(?:[\s-]+blend)?|[a-z]+[\s-]plated)\b", re.I)
 _NOT_MATERIAL_BEFORE = re.compile(

@@ -108,3 +108,16 @@ def test_a_title_that_opens_on_its_maker_is_not_named_by_the_maker_alone():
                            "Skid Bowls (64 oz, Blue)", price=14.99, currency="USD")
     texts = template_variants(CopyRequest(profile=ShopperProfile.cold("s"), product=product))
     assert not any(t.rstrip(".").endswith(("Brands", "Brands for $14.99")) for t in texts), texts
+
+
+def test_chinese_copy_gets_chinese_frames_that_pass_the_gate():
+    dress = ProductFacts(product_id="adgen-x", title="宽松蕾丝直筒连衣裙", currency="CNY",
+                         facts={"类型": ["裙"], "版型": ["宽松"], "材质": ["蕾丝"]},
+                         category_path=["裙"])
+    for kind in CopyKind:
+        request = CopyRequest(profile=ShopperProfile.cold("s"), product=dress, kind=kind,
+                              locale="zh-CN", n_variants=2)
+        variants = template_variants(request)
+        assert variants and not any(c.isascii() and c.isalpha() for v in variants for c in v)
+        gate = CopyGate(kind=kind, locale="zh-CN")
+        assert all(gate.judge(v, dress).ok for v in variants), variants
