@@ -28,10 +28,14 @@ _GLUED = re.compile(r"\b[a-z]{3,}[A-Z](?:[a-z]+\b|\b)")
 _TWO_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 # a title's search keywords pasted as they stand: "Vinyl Gloves | 200 Pack | S, M, L",
 # "Toddler Pillow- 13X18 Baby Pillows", "... Stuffed Animal Toy Plushie - Dog."
+# "Back Scrubber for Shower for $21.99": a title's 'for' then the price's
+_FOR_FOR_PRICE = re.compile(
+    r"\bfor (?![Yy]ou\b)(?:(?!\band\b)[^.,;:!?]){1,40}? for (?:[$€£₹]|Rs\.?\s?)?\d")
 _DEBRIS = [(re.compile(r"\S+\s\|\s\S+|\w\|\w"),
             "a list of keywords split by '|', not a sentence"),
            (re.compile(r"[A-Za-z]+- (?!and\b|or\b|to\b)\w+"), "a hyphen left hanging"),
-           (re.compile(r"\s[-–]\s[A-Za-z]+\W*$"), "a keyword after a dash ends the copy")]
+           (re.compile(r"\s[-–]\s[A-Za-z]+\W*$"), "a keyword after a dash ends the copy"),
+           (_FOR_FOR_PRICE, "'for ... for' the price: the name's 'for' runs into the price's")]
 _PLURAL_VERBS = {"have", "are", "were", "do", "don't", "come", "feature", "make", "keep",
                  "give", "offer", "add", "look", "fit", "feel"}
 _SINGULAR_VERBS = {"is", "has", "was", "does", "comes", "features", "makes", "keeps"}
@@ -82,9 +86,16 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
             if nxt is None or nxt.pos_ in _PHRASE_ENDS and nxt.text not in "-–":
                 out.append(_finding("a number of things with a singular noun",
                                     f"{token.text} {after.text}"))
+    for token in doc[:-1]:  # "one pockets." (not "one of", "one pockets holder")
+        after = doc[token.i + 1]
+        nxt = doc[after.i + 1] if after.i + 1 < len(doc) else None
+        if token.lower_ == "one" and after.tag_ == "NNS" and (
+                nxt is None or nxt.pos_ in _PHRASE_ENDS and nxt.text not in "-–"):
+            out.append(_finding("one thing with a plural noun", f"{token.text} {after.text}"))
     for token in doc[:-1]:  # "it have", "she are" (not "does it have")
         after = doc[token.i + 1]
-        if token.lower_ in {"it", "he", "she"} and after.lower_ in _PLURAL_VERBS and (
+        if token.lower_ in {"it", "he", "she"} and (
+                after.lower_ in _PLURAL_VERBS or after.tag_ == "VBP") and (
                 token.i == 0 or doc[token.i - 1].pos_ not in {"AUX", "VERB", "ADP"}):
             out.append(_finding("a singular subject with a plural verb",
                                 f"{token.text} {after.text}"))
@@ -99,6 +110,12 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
                 and _singular_phrase(doc, before.i):
             out.append(_finding("a singular subject with a plural verb",
                                 f"{before.text} {token.text}"))
+    for token in doc:  # "This ... kurta from Rangoli Jaipur have"
+        if token.lower_ in {"this", "that", "each", "every"} and token.tag_ == "DT":
+            verb = _plural_after_one(doc, token.i)
+            if verb is not None:
+                out.append(_finding("a singular subject with a plural verb",
+                                    doc[token.i:verb + 1].text))
     for token in doc:  # "These loafers from Call It Spring is"
         if token.lower_ in _PLURAL_DETS and token.tag_ == "DT":
             verb = _verb_after_plural(doc, token.i)
@@ -130,6 +147,30 @@ def _verb_after_plural(doc, det: int) -> int | None:
         i = end
     return i if i < len(doc) and (doc[i].lower_ in _SINGULAR_VERBS or doc[i].tag_ == "VBZ"
                                   and doc[i].lower_.endswith("s")) else None
+
+
+def _plural_after_one(doc, det: int) -> int | None:
+    """The index of 'have', 'are', ... in "This coffee brown and off-white kurta from
+    Rangoli Jaipur have": 'this', 'that', 'each' or 'every', a phrase (colours joined by
+    'and' in it) that ends on a singular noun, a short 'from/by ...' phrase, then a verb
+    for many things; else None."""
+    i, last = det + 1, None
+    while i < len(doc) and (doc[i].pos_ in _NOUN_PHRASE_POS or doc[i].text == "-" or doc[
+            i].tag_ in {"VBN", "VBD"} or (i + 1 < len(doc) and doc[i + 1].text == "-") or (
+            doc[i].pos_ == "CCONJ" and last is not None)):  # "off-white", "printed"
+        last, i = doc[i], i + 1
+    if last is None or last.tag_ != "NN":
+        return None
+    if i < len(doc) and doc[i].pos_ == "ADP":
+        end = i + 1
+        while end < len(doc) and end - i <= 4 and doc[end].pos_ in _NOUN_PHRASE_POS:
+            end += 1
+        if end < len(doc) and doc[end - 1].tag_ in {"NNS", "NNPS"} and doc[
+                end - 1].pos_ != "PROPN":
+            return None  # "this set of cups have" is read either way
+        i = end
+    return i if i < len(doc) and doc[i].lower_ in _PLURAL_VERBS and doc[i].tag_ in {
+        "VBP", "VB"} else None
 
 
 def _one_after_plural(doc, det: int) -> int | None:

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from adcraft.content.claims import FactVocabulary, normalise
+from adcraft.content.numbers import CURRENCIES, NUMBER, amount, close, decimals
 from adcraft.content.request import MAX_CHARS, CopyKind, ProductFacts
 from adcraft.features.profiles import ShopperProfile
 from adcraft.settings import DEFAULT_COMPLIANCE_TERMS
 
 Severity = Literal["block", "repair", "warn"]
-NUMBER_TOLERANCE = 0.01  # a stated number within 1% of a fact (€50 for €49.99) holds
 MAX_REPAIR_ROUNDS = 3  # a repair can expose one more fix (a subject's trailing full stop)
 LEAK_WORDS = 8  # this many consecutive words of the system prompt in copy is a leak
 
@@ -66,37 +66,6 @@ def _tidy(text: str) -> str:
 
 
 # ---- grounding
-_NUMBER = re.compile(
-    r"(?<![\w.,€£$₹])(?:(?P<symbol>[€£$₹]|Rs\.?)\s?)?(?P<amount>\d+(?:[.,]\d+)*)"
-    r"(?P<unit>\s?%|\s?(?:EUR|GBP|USD|INR|euros?|pounds?|dollars?|rupees?)\b|[€£$₹]|-[a-z]+)?",
-    re.IGNORECASE,
-)
-_CURRENCIES = {"€": "EUR", "£": "GBP", "$": "USD", "₹": "INR", "Rs": "INR", "Rs.": "INR",
-               **{w: "INR" for w in ("inr", "rupee", "rupees")},
-               **{w: "EUR" for w in ("eur", "euro", "euros")},
-               **{w: "GBP" for w in ("gbp", "pound", "pounds")},
-               **{w: "USD" for w in ("usd", "dollar", "dollars")}}
-
-
-def _amount(raw: str) -> float | None:
-    """'1,299.00', '49,99', '1.299' and '30' as numbers."""
-    if "," in raw and "." in raw:
-        decimal = "." if raw.rfind(".") > raw.rfind(",") else ","
-        raw = raw.replace("," if decimal == "." else ".", "").replace(decimal, ".")
-    elif "," in raw:
-        raw = raw.replace(",", "" if len(raw.rpartition(",")[2]) == 3 else ".")
-    elif raw.count(".") > 1:
-        raw = raw.replace(".", "")
-    try:
-        return float(raw)
-    except ValueError:
-        return None
-
-
-def _close(x: float, y: float) -> bool:
-    return abs(x - y) <= NUMBER_TOLERANCE * abs(y) + 1e-9
-
-
 def product_terms(vocabulary: FactVocabulary, facts: ProductFacts) -> frozenset[str]:
     """Terms the product holds: the vocabulary's, the request's own facts (a product
     added after the vocabulary was built) and those its title and description state."""
@@ -127,25 +96,33 @@ class Grounding:
         own = " ".join([facts.title, facts.description, *facts.fact_values()])
         own = re.sub(r"(?<=\D),|,(?=\D)|(?<=[a-z])(?=\d)", ", ", own)  # "Charger,10W", "loop1"
         own = re.sub(r"(?<![\w.])\.(?=\d)", "0.", own)  # "Standard .88mm" is 0.88
-        numbers = [n for m in _NUMBER.finditer(own)
-                   if (n := _amount(m.group("amount"))) is not None]
-        for m in _NUMBER.finditer(copy):
+        written = [(n, m.group("amount")) for m in NUMBER.finditer(own)
+                   if (n := amount(m.group("amount"))) is not None]
+        numbers = [n for n, _ in written]
+        for m in NUMBER.finditer(copy):
             if any(a <= m.start() < b for a, b in term_spans):
                 continue  # a number inside a fact term ("30-hour battery") is the term's
             if re.search(r"(?:\bout\s+of|/)\s*$", copy[:m.start()], re.IGNORECASE):
                 continue  # the scale of a rating ("4.5 out of 5")
-            if (value := _amount(m.group("amount"))) is None:
+            if (value := amount(m.group("amount"))) is None:
                 continue
             unit = (m.group("unit") or "").strip().lower()
-            currency = _CURRENCIES.get(m.group("symbol") or "") or _CURRENCIES.get(unit)
+            currency = CURRENCIES.get(m.group("symbol") or "") or CURRENCIES.get(unit)
+            # written to the cent or the tenth ("$9.21", "Declan 3.0"), a number is exact:
+            # only a round one is the data's rounded ("€50" for €49.99)
+            exact = decimals(m.group("amount")) not in {"", "0", "00"}
             if currency:
-                ok = facts.price is not None and _close(value, facts.price) and (
-                    facts.currency is None or facts.currency.upper() == currency)
+                ok = facts.price is not None and (
+                    abs(value - facts.price) < 0.005 if exact else close(value, facts.price)
+                ) and (facts.currency is None or facts.currency.upper() == currency)
                 what = f"price {m.group(0).strip()} is not the product's price"
             else:  # a percentage is never the price ("50%" off a €49.99 jacket)
                 measured = unit == "%" or re.match(r"\s?[^\W\d_]", copy[m.end():])  # "30W"
                 held = numbers if measured or facts.price is None else [*numbers, facts.price]
-                ok = any(_close(value, n) for n in held)
+                ok = any(close(value, n) for n in held) if not decimals(
+                    m.group("amount")) else any(
+                    abs(value - n) < 1e-9 and decimals(raw) for n, raw in written) or (
+                    len(held) > len(numbers) and abs(value - held[-1]) < 0.005)
                 what = f"'{m.group(0).strip()}' is not a number in the product's facts"
             if not ok:
                 findings.append(Finding(self.name, "repair", what, m.group(0).strip(),

@@ -21,7 +21,7 @@ shop store cart basket today tonight now week weekend year gift gifts treat
 detail details touch design designs part
 people everyone anyone someone you yours yourself kind sort lot lots bit
 great good perfect ideal lovely nice wonderful fantastic beautiful gorgeous stunning
-stylish chic classy cool fun simple ready right own real sure happy special
+stylish chic classy cool fun simple ready right own sure happy special
 new little whole same other another different many much more most few several such certain
 everyday daily trendy elegant
 get gets meet meets say says discover discovers find finds shop shops grab grabs choose

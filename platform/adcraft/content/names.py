@@ -214,3 +214,42 @@ def brand_as_written(word: str, brand: str | None) -> str | None:
     if low in words or low + "s" in words and low != word.lower():  # "Levi's" of "Levis"
         return None
     return next((w for w in words if len(w) >= 4 and _one_edit(low, w)), None)
+
+
+GENERIC_ZIPF = 3.0  # every word this common: a description ("Mouse Pad"), not a name
+GENERIC_WORDS_MAX = 8
+_NAME_SLOT = re.compile(r"\b(?:meet|like|hello to) $", re.IGNORECASE)  # an object, not a list
+_PHRASE_END = re.compile(r"\s*(?:[,(\[|:;]|[-–]\s|\s(?:for|with)\s)", re.IGNORECASE)
+
+
+def generic_phrase(product: ProductFacts) -> str | None:
+    """The title's first phrase when it only says what the product is, in common words,
+    and the maker is named later ("Mouse Pad" of "Mouse Pad, Qcute 9.18" ...", "Hand
+    Grips" of "Hand Grips for Switch ..., FYOUNG Hand Grips ..."); else None. A film's
+    or a game's title, or a maker's name in common words ("Spin Master Games ...
+    Perplexus") does not end on a break before the maker."""
+    if product.brand:
+        return None  # the shop names its brand: the copy can say it
+    title = product.title.strip()
+    m = _PHRASE_END.search(title)
+    if m is None:
+        return None
+    phrase, rest = title[:m.start()].strip(), title[m.start():]
+    named = re.findall(r"[^\W\d_]+", phrase)
+    if not 2 <= len(phrase.split()) <= GENERIC_WORDS_MAX or not all(
+            w[0].isupper() and w[1:].islower() and word_zipf(w.lower()) >= GENERIC_ZIPF
+            for w in named):
+        return None
+    maker = any(w[0].isupper() and word_zipf(w.lower()) < COINED_ZIPF
+                for w in re.findall(r"[^\W\d_]{3,}", rest))
+    return phrase if maker else None
+
+
+def generic_name(text: str, product: ProductFacts) -> str | None:
+    """The generic phrase above used as a name, with no article ("Meet Mouse Pad for
+    $13.99", "We think you will like Hand Grips."): ungrammatical, and not its name."""
+    phrase = generic_phrase(product)
+    if phrase is None:
+        return None
+    at = text.find(phrase)
+    return phrase if at >= 0 and _NAME_SLOT.search(text[:at]) else None

@@ -21,6 +21,7 @@ from adcraft.content.lexicon import (
     PARAPHRASES,
     UNIT_OF,
 )
+from adcraft.content.numbers import wrong_counts
 from adcraft.content.parts import bound_words
 from adcraft.content.reading import (
     NEGATORS,
@@ -32,10 +33,11 @@ from adcraft.content.reading import (
     parse,
     product_text,
     stem,
+    title_head,
     word_zipf,
 )
 from adcraft.content.request import ProductFacts
-from adcraft.data.title_facts import COLOUR_WORDS, MATERIAL_WORDS
+from adcraft.data.title_facts import COLOUR_WORDS, MATERIAL_WORDS, PATTERN_WORDS
 from adcraft.features.profiles import ShopperProfile
 from adcraft.settings import GateSettings
 
@@ -94,6 +96,8 @@ def _value(words: list[str]) -> float:
 NAME_ENTITIES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT",
                  "WORK_OF_ART", "LAW", "LANGUAGE"}
 _CJK_RUN = re.compile(f"[{CJK}]")
+_LETTER_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]{1,2})-([A-Za-z]+)\b")  # "V-neck", "A-line"
+_LATIN_CJK = re.compile(f"(?<![A-Za-z])[A-Za-z]{{1,2}}[{CJK}]")  # a shape: "v领", "a字"
 # a Chinese word is its stem plus one of these ("棉质" cotton-made, "黑色" black colour)
 CJK_SUFFIXES = "质色款式型风系料版面感口"  # "垂坠感" drape, "裤口" the legs' opening
 CJK_MEASURE_WORDS = set("款件条个种套双只")  # "这款" + "黑色"
@@ -107,6 +111,11 @@ def _negated_in_copy(doc, i: int) -> bool:
     after = doc[i + 1:i + 3]
     return any(t.lower_ in NEGATORS or t.lower_ == "n't" for t in before) or any(
         t.lower_ in {"not", "n't"} for t in after)
+
+
+def _absolute(doc, i: int) -> bool:
+    """'the fastest', 'the best': a superlative of all, even where the title says it."""
+    return i > 0 and doc[i - 1].lower_ in {"the", "our", "world's"}
 
 
 def _held(held: ProductText, doc, token) -> bool:
@@ -131,6 +140,10 @@ def _chinese_claims(copy: str, facts: ProductFacts, name: str) -> list[Finding]:
             out.append(Finding(name, "repair", f"'{before + word}' is not a colour the "
                                "product's data states", before + word,
                                defect="unsupported_claim"))
+    for m in _LATIN_CJK.finditer(copy):  # "v领" where the data says "圆领"
+        if m.group(0).lower() not in held.text:
+            out.append(Finding(name, "repair", f"'{m.group(0)}' is not in the product's data",
+                               m.group(0), defect="unsupported_claim"))
     for word in dict.fromkeys(words):
         if _CJK_RUN.search(word):
             root = word.rstrip(CJK_SUFFIXES) or word
@@ -173,6 +186,13 @@ class OpenClaims:
                                    "is not named in the product's data", ent.text,
                                    defect="wrong_brand_or_name"))
         out += self._misbound(doc, held)
+        for m in _LETTER_COMPOUND.finditer(copy):  # "V-neck" where the data says "high neck"
+            if not re.search(rf"(?<![a-z]){m[1].lower()}[\s-]?{m[2].lower()}", held.text):
+                out.append(Finding(self.name, "repair", f"'{m[0]}' is not in the product's "
+                                   "data", m[0], defect="unsupported_claim"))
+        out += [Finding(self.name, "block", f"'{phrase}': the data gives "
+                        f"{' or '.join(f'{v:g}' for v in sorted(said))}", phrase,
+                        defect="wrong_number") for phrase, said in wrong_counts(copy, held.text)]
         for token in doc:
             if token.i in named:
                 continue
@@ -189,7 +209,7 @@ class OpenClaims:
         data says "White Frame with 6 Clear ... Drawer"."""
         out = []
         for noun, word in dict.fromkeys(bound_words(doc)):
-            kind = COLOUR_WORDS if word in COLOUR_WORDS else MATERIAL_WORDS
+            kind = next(k for k in (COLOUR_WORDS, PATTERN_WORDS, MATERIAL_WORDS) if word in k)
             said = held.bound_to(noun, kind)
             if said and not held.may_be(noun, word) and not any(
                     held.may_be(noun, w) for w in other_spellings(word)):
@@ -220,7 +240,7 @@ class OpenClaims:
         low, lemma, text = token.lower_, token.lemma_.lower(), token.text
         if token.like_num or low in NUMBER_WORDS:
             value = NUMBER_WORDS.get(low)
-            if value is None or held.holds(low) or value in held.numbers or any(
+            if value is None or held.holds(low, exact=True) or value in held.numbers or any(
                     v in held.numbers for v in spelt_numbers(doc, token.i)):
                 return None
             return Finding(self.name, "repair", f"'{text}' is not a number the product's "
@@ -233,16 +253,18 @@ class OpenClaims:
         # "the most comfortable boots": as absolute as "the best"
         most = low == "most" and token.i > 0 and doc[token.i - 1].lower_ == "the" and (
             token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "ADJ")
-        if (token.tag_ == "JJS" or (token.tag_ == "RBS" and low != "most") or most) and not (
-                held.holds(low, exact=True)):
-            return Finding(self.name, "block", f"'{text}': a superlative the product's data "
-                           "does not state", text, defect="compliance")
+        if (token.tag_ == "JJS" or (token.tag_ == "RBS" and low != "most") or most) and (
+                not held.holds(low, exact=True) or _absolute(doc, token.i)):
+            why = ("an absolute superlative, even where the title says it" if _absolute(
+                doc, token.i) else "a superlative the product's data does not state")
+            return Finding(self.name, "block", f"'{text}': {why}", text, defect="compliance")
         # a word the tagger reads as a preposition or particle is still a claim unless
         # it is a common word ("suede" read as a preposition in "Yellow suede boots")
-        if token.is_stop or (token.pos_ not in CLAIM_POS and not held.denies(low) and (
+        if token.is_stop or token.pos_ in {"CCONJ", "SCONJ"} or (
+                token.pos_ not in CLAIM_POS and not held.denies(low, lemma) and (
                 word_zipf(low) >= FUNCTION_WORD_ZIPF or token.pos_ in {"PUNCT", "SYM"})):
             return None
-        if held.denies(low) and not _negated_in_copy(doc, token.i):
+        if held.denies(low, lemma) and not _negated_in_copy(doc, token.i):
             return Finding(self.name, "block", f"the product's data says it is not '{text}'",
                            text, defect="unsupported_claim")
         if low in CONNECTING or lemma in CONNECTING or _held(held, doc, token) or any(
@@ -264,6 +286,14 @@ class OpenClaims:
                        "data", text, defect="unsupported_claim")
 
 
+def _maker_only(facts: ProductFacts) -> str | None:
+    """The title's head when it is one coined word before a break, with no brand field
+    ("Kauma" of "Kauma - Vinyl Record Storage Box ..."): a maker's name, not a type."""
+    head = title_head(facts.title)
+    return head if not facts.brand and re.fullmatch(r"[^\W\d_]+", head) and word_zipf(
+        head.lower()) < 3.0 and len(facts.title.split()) > 1 else None
+
+
 class AboutProduct:
     """Copy names the product: its brand, or a word of the title's head (the product's
     type: "Mixer Grinder" of "... Mixer Grinder with 4 Jars"), not an accessory that
@@ -283,4 +313,10 @@ class AboutProduct:
         if not (words & naming or {stem(w) for w in words} & {stem(w) for w in naming}):
             return [Finding(self.name, "block", "names neither the product, its brand nor "
                             "its type", copy, defect="off_product")]
+        maker = _maker_only(facts)
+        if maker and not {stem(w) for w in words} & {
+                stem(w) for w in re.findall(r"[^\W\d_]{3,}", facts.title.lower())} - {
+                stem(maker.lower())}:  # "Meet Kauma." of "Kauma - Vinyl Record Storage Box"
+            return [Finding(self.name, "block", f"names only the maker, '{maker}', not what "
+                            "the product is", maker, defect="off_product")]
         return []

@@ -27,10 +27,10 @@ def part_key(word: str) -> str:
 
 @cache
 def part_words() -> frozenset[str]:
-    from adcraft.data.title_facts import AMBIGUOUS, COLOUR_WORDS, MATERIAL_WORDS
+    from adcraft.data.title_facts import AMBIGUOUS, COLOUR_WORDS, MATERIAL_WORDS, PATTERN_WORDS
 
-    # "copper", "gold", "rose": a colour or a material, or neither
-    return (COLOUR_WORDS ^ MATERIAL_WORDS) - AMBIGUOUS
+    # "copper", "gold", "rose": a colour or a material, or neither; "printed", "striped"
+    return ((COLOUR_WORDS ^ MATERIAL_WORDS) - AMBIGUOUS) | PATTERN_WORDS
 
 
 def bound_words(doc, reach: int = PART_REACH):
@@ -45,7 +45,7 @@ def bound_words(doc, reach: int = PART_REACH):
             continue
         i = token.i - 1
         while i >= 0 and token.i - i <= reach and (
-                doc[i].pos_ in _PHRASE_POS or doc[i].lower_ in _PHRASE_JOINS):
+                doc[i].pos_ in _PHRASE_POS or doc[i].lower_ in _PHRASE_JOINS | kinds):
             if doc[i].lower_ in kinds:
                 yield part_key(token.text), doc[i].lower_
             i -= 1

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from adcraft.content.lexicon import UNITS
 from adcraft.content.parts import bound_words, near_words
 from adcraft.content.request import ProductFacts
@@ -152,7 +154,8 @@ def other_spellings(word: str) -> set[str]:
             if a in word:
                 out.add(word.replace(a, b))
     out.discard(word)
-    return out
+    # "four" is not "for", nor "after" "aftre": never a function word or a short one
+    return {w for w in out if len(w) > 3 and w not in STOP_WORDS}
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -201,16 +204,21 @@ class ProductText:
         spelling, or, unless `exact`, as its stem: names are exact, or "Helen" would
         pass for "Helene")."""
         low = _POSSESSIVE.sub("", word.lower())  # "Lavie's" is the brand's
-        if low in self.words or (lemma or low).lower() in self.lemmas:
+        if low in self.words:
             return True
+        if (lemma or low).lower() in self.lemmas:
+            # a word no list knows is a name, held as written: "Circlemall" is not the
+            # lemma of "Circlemalls"
+            return word_zipf(low) > 0 or word_zipf((lemma or low).lower()) > 0
         # a stem or another spelling only for a word of the language: "BAOVERY" is not
         # "BAOVERI" (both stem to 'baoveri'), nor "walet" "wallet" (ll -> l); a rarer
         # word by its plural or singular ("hygrometers" of "Hygrometer")
         if exact:
             return False
-        if word_zipf(low) < STEM_ZIPF:
+        if word_zipf(low) < STEM_ZIPF:  # ... a word the language has: not "Circlemall"
             return any(w in self.words for w in (low[:-1], low[:-2], low + "s", low + "es")
-                       if len(w) >= 4) and stem(low) in self.stems
+                       if len(w) >= 4 and max(word_zipf(w), word_zipf(low)) > 0) and (
+                stem(low) in self.stems)
         return stem(low) in self.stems or any(v in self.words or stem(v) in self.stems
                                               for v in other_spellings(low))
 
@@ -221,9 +229,11 @@ class ProductText:
         return (not word.isupper() and word not in self.cased
                 and any(c.lower() == low for c in self.cased))
 
-    def denies(self, word: str) -> bool:
-        """The data states `word` only as what the product is not."""
-        return word.lower() in self.negated and not self.holds(word)
+    def denies(self, word: str, lemma: str | None = None) -> bool:
+        """The data states `word` (or its lemma: "fits" of "Not Fit") only as what the
+        product is not."""
+        said = {word.lower(), (lemma or word).lower()} & self.negated
+        return bool(said) and not self.holds(word, lemma)
 
 
 CURRENCY_WORDS = {"INR": "inr rs rs. rupee rupees ₹", "EUR": "eur euro euros €",
@@ -247,7 +257,8 @@ def _negated(text: str) -> tuple[set[str], set[str]]:
     "Non-Padded" the word it negates."""
     fields = set()
     for m in _FIELD_DENIED.finditer(_SPLIT_CAMEL.sub(" ", text)):
-        fields.add((m[3] or m[1]).lower())
+        field = (m[3] or m[1]).lower()
+        fields |= {field, field.rsplit("-", 1)[-1]}  # "Water-resistance: No": resistance
     denied, said = set(), set()
     for clause in re.split(r"[.,;:|!?()\n]", text.lower()):
         reach = 0
@@ -255,8 +266,11 @@ def _negated(text: str) -> tuple[set[str], set[str]]:
             word = m.group(0)
             if word in NEGATORS:  # "non-slip bath pillow": the hyphen binds one word
                 reach = 1 if clause[m.end():m.end() + 1] == "-" else NEGATION_REACH
+                # "[Not Fit Moto E4 Plus]": a bracket that opens on it is all negated
+                if clause[:m.start()].rstrip().endswith("[") and "]" in clause[m.end():]:
+                    reach = len(_RAW_WORD.findall(clause[m.end():clause.index("]", m.end())]))
                 continue
-            if not reach or len(word) > 3:  # "NOT for Climbing": 'climbing', not 'for'
+            if not reach or word not in STOP_WORDS:  # "NOT for Climbing": not 'for'
                 (denied if reach else said).add(word)
             reach = max(0, reach - 1)
     return denied | fields, said - fields
@@ -296,9 +310,8 @@ def _read(naming: str, rest: str, head: str) -> ProductText:
     # "T-shirt", "wi-fi": the joined word counts as well as its parts
     words |= {w.lower().replace("-", "") for w in re.findall(r"\w+(?:-\w+)+", everything)}
     words |= {w.lower() for w in re.findall(r"\w+(?:-\w+)+", everything)}
-    lemmas = {t.lemma_.lower() for t in tokens if t.lower_ in words}
-    words -= denied - said
-    lemmas -= denied - said
+    words -= denied - said  # ... and their lemmas: "pad" of "Non-Padded"
+    lemmas = {t.lemma_.lower() for t in tokens if t.lower_ in words} - (denied - said)
     return ProductText(
         words=frozenset(words), lemmas=frozenset(lemmas),
         stems=frozenset(stem(w) for w in words | lemmas),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from adcraft.content.names import generic_phrase
 from adcraft.content.prompts import liked_in_product, price_text
 from adcraft.content.reading import language_of, parse, title_phrase
 from adcraft.content.request import CopyKind, CopyRequest
@@ -38,10 +39,12 @@ TEMPLATES: dict[CopyKind, list[str]] = {
 }
 # Chinese copy in Chinese frames (an English frame round a Chinese name is two languages)
 ZH_TEMPLATES: dict[CopyKind, list[str]] = {
-    CopyKind.ad_copy: ["这款{name}{price}。", "{name}{price}，适合你的选择。"],
+    # each says something of it: "这款{name}。" alone is a name with no sentence
+    CopyKind.ad_copy: ["为你推荐这款{name}{price}。", "{name}{price}，适合你的选择。"],
     CopyKind.recommendation_reason: ["这款{name}适合你。", "为你选择：{name}。"],
     CopyKind.email_subject: ["这款{short}适合你", "{short}{price}"],
-    CopyKind.description: ["这款{name}。{price_sentence}", "{name}。{price_sentence}"],
+    CopyKind.description: ["为你推荐这款{name}。{price_sentence}",
+                           "这款{name}适合你。{price_sentence}"],
 }
 
 
@@ -58,9 +61,17 @@ def _name(request: CopyRequest, limit: int) -> str:
     Case Compatible")."""
     title = request.product.title.strip()
     head = _noun_ended(_TITLE_BREAK.split(title, maxsplit=1)[0].strip())
+    generic = generic_phrase(request.product)
     for name in (title if _reads_as_name(title) else "",
                  head if head != title and _reads_as_name(head) else "", _short(request)):
         if name and len(name) <= limit:
+            # "Mouse Pad" of "Mouse Pad, Qcute ...": what it is, so "the mouse pad"
+            if name == generic:
+                return f"the {name.lower()}"
+            kind = _title_type(request.product) if len(name.split()) == 1 else ""
+            # "Kauma" of "Kauma - Vinyl Record Storage Box ...": the maker, and what it is
+            if kind and kind.lower() not in name.lower() and len(name) + len(kind) < limit:
+                return f"{name} {kind}"
             return name
     return ""
 
@@ -169,6 +180,9 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
                       "short": _short(request)}
             values["name"] = _name(request, max(10, limit - len(template) - sum(
                 len(v) for v in values.values())))
+            before = values["name"].split(" for ", 1)[0]
+            if values["price"] and " for " in values["name"] and len(before.split()) >= 2:
+                values["name"] = before  # not "Pedal for Portable Keyboards for $9.95"
             if any(f"{{{k}}}" in template.lower() and not values[k] for k in ("name", "short")):
                 break  # no name of the product fits this template
             values |= {_cap(k): _cap(v) for k, v in values.items()}

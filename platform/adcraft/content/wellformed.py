@@ -13,6 +13,7 @@ from adcraft.content.guardrails import Finding
 from adcraft.content.names import (
     brand_as_written,
     cut_name,
+    generic_name,
     misspelt,
     repeated_keyword,
     typo_of,
@@ -158,6 +159,11 @@ class WellFormed:
             if want == "zh" and (_CJK_BREAKS_OFF.search(text) or _left_open(text)):
                 out.append(Finding(self.name, "block", "the copy stops mid-sentence",
                                    text[-2:], defect="incoherent"))  # "通勤、休闲都"
+            bare = re.sub(r"^(?:这款|这件|这条)|[。！.!\s]+$", "", text.strip())
+            if want == "zh" and bare and bare != text.strip() and bare in facts.title and (
+                    text.strip()[:2] in {"这款", "这件", "这条"}):  # "这款蕾丝A字裙。"
+                out.append(Finding(self.name, "block", "the name alone, with nothing said of "
+                                   "it: not a sentence", text, defect="incoherent"))
             doubled = _CJK_DOUBLED.search(text)
             if doubled:  # "连衣裙连衣裙"; not "满满", one character said twice
                 out.append(Finding(self.name, "block", "words repeated", doubled.group(0),
@@ -274,6 +280,10 @@ class WellFormed:
         if cut:
             out.append(Finding(self.name, "block", f"the product's name is cut short: '{cut}'",
                                cut, defect="incoherent"))
+        elif generic := generic_name(text, facts):
+            out.append(Finding(self.name, "block", f"'{generic}' says what the product is, "
+                               "not its name: it needs 'the' or the maker", generic,
+                               defect="incoherent"))
         return out
 
     @staticmethod

@@ -74,6 +74,7 @@ _MATERIALS = ("cotton organic_cotton pure_cotton polycotton poly_cotton polyeste
 # one-word colours and materials, for the gate's reading of what each part is made of
 COLOUR_WORDS = frozenset(w for w in (_BASES + " clear transparent").split() if "_" not in w)
 MATERIAL_WORDS = frozenset(w for w in _MATERIALS.split() if "_" not in w) - {"metal"}
+PATTERN_WORDS = frozenset(w for w in _PATTERNS.split() if "_" not in w)
 MATERIAL = re.compile(rf"(?:\b\d{{1,3}}\s?%\s*|(?<![\w-]))"  # "100% Cotton", "Gold-Plated"
                       rf"(?:(?:{_alts(_MATERIALS)})(?:[\s-]+blend)?|[a-z]+[\s-]plated)\b", re.I)
 _NOT_MATERIAL_BEFORE = re.compile(
