@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import socket
 import time
@@ -107,3 +108,20 @@ def stop() -> None:
     if _started_ray:
         ray.shutdown()
         _started_ray = False
+
+
+def serve_processes() -> list[tuple[str, list[str]]]:
+    """(role, the fields of /proc/<pid>/stat after the name) of every Serve process on this
+    machine: role "<app>:<deployment>" for a replica, "ProxyActor" for a proxy."""
+    out = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            args = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+            stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = next((m[1] for m in [re.search(r"ServeReplica:(\w+:\w+)", args)] if m), None)
+        role = role or ("ProxyActor" if "ProxyActor" in args else None)
+        if role:
+            out.append((role, stat))
+    return out

@@ -138,6 +138,10 @@ class ServingSettings(BaseModel):
     replica_threads: int | None = Field(None, ge=1, description=(
         "OpenMP threads (torch, XGBoost) of each model replica; None: as Ray sets them, "
         "one per whole CPU the replica reserves (a 0.25-CPU replica gets one)"))
+    model_replica_nice: int = Field(5, ge=0, le=19, description=(
+        "how much lower the model replicas' CPU priority is than the proxy's and the "
+        "Ingress's: on a node they share, an overloaded service still answers its 503s at "
+        "once (measured on 2 cores: 503s within 54 ms at 2x capacity, against 111 ms at 0)"))
     conversion_model: str = CONVERSION
     generator_model: str = GENERATOR
     embedder_model: str = EMBEDDER

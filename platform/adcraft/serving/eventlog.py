@@ -67,13 +67,19 @@ class EventLog:
         """Commit one record. `durable`: it survives power loss too (SQLite syncs the
         WAL at this commit); otherwise a crash of the process still loses nothing, a
         power cut may lose the last few (served records: nothing was promised)."""
-        values = {"kind": record["kind"], "request_id": record["request_id"],
-                  "ts": datetime.fromisoformat(record["ts"]) if "ts" in record else now(),
-                  "record": record}
+        self.append_many([record], durable)
+
+    def append_many(self, records: list[dict[str, Any]], durable: bool = True) -> None:
+        """Commit `records` in one transaction, in order (a group commit): all or none."""
+        if not records:
+            return
+        rows = [{"kind": r["kind"], "request_id": r["request_id"],
+                 "ts": datetime.fromisoformat(r["ts"]) if "ts" in r else now(), "record": r}
+                for r in records]
         with self.engine.connect() as conn:
             if conn.dialect.name == "sqlite":  # per commit; no transaction is open yet
                 conn.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-            conn.execute(insert(serving_events).values(**values))
+            conn.execute(insert(serving_events), rows)
             conn.commit()
 
     def tail(self) -> list[dict[str, Any]]:

@@ -5,7 +5,9 @@ converge and a restart loses nothing that was acknowledged."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +36,14 @@ class Served:
     items: dict[str, str | None]  # product id -> variant id shown (None: no copy)
 
 
+def served_record(request_id: str, shopper_id: str, segment: str, copy_kind: str | None,
+                  items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The event log's record of one answer: what was shown to whom (the bandit's trial)."""
+    return {"kind": "served", "request_id": request_id, "ts": now().isoformat(),
+            "shopper_id": shopper_id, "segment": segment, "copy_kind": copy_kind,
+            "items": items}
+
+
 class FeedbackState:
     def __init__(self, events: EventLog | Engine | str, remembered_requests: int = 100_000,
                  recent_events: int = 50, seed: int | None = None,
@@ -47,12 +57,14 @@ class FeedbackState:
         self.served: OrderedDict[str, Served] = OrderedDict()
         self.remembered, self.recent_events = remembered_requests, recent_events
         self._lock = threading.Lock()
+        self.replayed = 0.0  # time.monotonic() of the last replay
         self.refresh()
 
     # ---- replay
     def refresh(self) -> None:
         """Apply what any replica appended since the last call."""
         with self._lock:
+            self.replayed = time.monotonic()
             for record in self.log.tail():
                 self._apply(record)
 
@@ -81,11 +93,18 @@ class FeedbackState:
     # ---- writes
     def record_served(self, request_id: str, shopper_id: str, segment: str, copy_kind: str | None,
                       items: list[dict[str, Any]]) -> None:
-        record = {"kind": "served", "request_id": request_id, "ts": now().isoformat(),
-                  "shopper_id": shopper_id, "segment": segment, "copy_kind": copy_kind,
-                  "items": items}
-        self.log.append(record, durable=False)
-        self.refresh()  # applies it, once: state only ever comes from the log
+        self.record_served_many([served_record(request_id, shopper_id, segment, copy_kind,
+                                               items)])
+
+    def record_served_many(self, records: list[dict[str, Any]], replay_after_s: float = 0.0
+                           ) -> None:
+        """Served records (`served_record`) of several requests in one commit, then the
+        log replayed (state only ever comes from the log) unless it was within
+        `replay_after_s`: feedback replays before it looks a request up, so only the
+        bandit's trial counts wait for the next replay."""
+        self.log.append_many(records, durable=False)
+        if time.monotonic() - self.replayed >= replay_after_s:
+            self.refresh()
 
     def record_feedback(self, body: FeedbackBody) -> ArmState | None:
         """Check the feedback against what was served, make it durable, then apply it."""
@@ -117,3 +136,40 @@ class FeedbackState:
 
     def close(self) -> None:
         self.log.close()
+
+
+class ServedWriter:
+    """Served records of concurrent requests committed together. Each request waits for
+    the commit that holds its record, so feedback may refer to it as soon as the answer
+    is out; while one commit runs (off the event loop), the records that arrive queue
+    for the next, so under load a commit and a replay serve many requests."""
+
+    def __init__(self, state: FeedbackState, replay_after_s: float = 0.05):
+        self.state, self.replay_after_s = state, replay_after_s
+        self.pending: list[tuple[dict[str, Any], asyncio.Future]] = []
+        self.writing: asyncio.Task | None = None
+
+    async def write(self, record: dict[str, Any]) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self.pending.append((record, done))
+        if self.writing is None:
+            self.writing = asyncio.ensure_future(self._drain())
+        await done
+
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                try:
+                    await asyncio.to_thread(self.state.record_served_many,
+                                            [r for r, _ in batch], self.replay_after_s)
+                except Exception as exc:  # noqa: BLE001 - each waiting request hears it
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                else:
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            self.writing = None

@@ -26,7 +26,12 @@ from adcraft.serving.components import (
     Scored,
 )
 from adcraft.serving.copy_choice import choose_copy
-from adcraft.serving.feedback import FeedbackState, UnknownReference
+from adcraft.serving.feedback import (
+    FeedbackState,
+    ServedWriter,
+    UnknownReference,
+    served_record,
+)
 from adcraft.serving.review import ReviewService
 from adcraft.serving.schemas import (
     CopyBody,
@@ -101,6 +106,7 @@ class RecommendationService:
         self.shop, self.backends, self.feedback, self.settings = (shop, backends, feedback,
                                                                   settings)
         self.approved, self.review = approved, review
+        self.served = ServedWriter(feedback)
 
     def _deadline(self) -> float:
         return time.monotonic() + self.settings.request_deadline_s
@@ -113,7 +119,8 @@ class RecommendationService:
         try:
             if left <= 0:
                 raise TimeoutError
-            return await asyncio.wait_for(call, left)
+            async with asyncio.timeout(left):  # no task of its own, as wait_for makes
+                return await call
         except TimeoutError as exc:
             if asyncio.iscoroutine(call):
                 call.close()  # never awaited: nothing was sent
@@ -149,9 +156,9 @@ class RecommendationService:
         return out, version
 
     async def _remember(self, *served) -> None:
-        """What was served, into the event log: a commit, off the event loop, so other
-        requests go on meanwhile."""
-        await asyncio.to_thread(self.feedback.record_served, *served)
+        """What was served, into the event log before the answer goes out: a commit off
+        the event loop, shared with the requests served meanwhile (`ServedWriter`)."""
+        await self.served.write(served_record(*served))
 
     def _choose(self, segment: str):
         return lambda variants: self.feedback.choose(segment, list(variants))

@@ -66,3 +66,54 @@ def test_recent_activity_is_kept_for_as_many_shoppers_as_requests(database_url):
         state.record_feedback(FeedbackBody(request_id=f"r-{shopper}", item="P1",
                                            event="click"))
     assert list(state.recent) == ["S2", "S3"] and state.recent_activity("S1") == []
+
+
+def test_concurrent_served_records_share_commits_and_each_is_in_before_its_answer(
+        database_url):
+    import asyncio
+
+    from adcraft.serving.eventlog import read_records
+    from adcraft.serving.feedback import ServedWriter, served_record
+
+    state = FeedbackState(database_url)
+    commits = []
+    many = state.record_served_many
+    state.record_served_many = lambda records, after: (commits.append(len(records)),
+                                                       many(records, after))
+    writer = ServedWriter(state)
+
+    async def answer(i: int) -> bool:
+        await writer.write(served_record(f"r{i}", f"S{i}", "Outdoor", None, [
+            {"product_id": "P1", "position": 1, "variant_id": None}]))
+        # feedback may refer to it once answered (it replays before it looks)
+        return state.record_feedback(FeedbackBody(request_id=f"r{i}", item="P1",
+                                                  event="click")) is None
+
+    async def all_of_them():
+        return await asyncio.gather(*(answer(i) for i in range(20)))
+
+    assert all(asyncio.run(all_of_them()))
+    served = [r["request_id"] for r in read_records(database_url) if r["kind"] == "served"]
+    assert served == [f"r{i}" for i in range(20)]
+    assert sum(commits) == 20 and len(commits) < 20  # grouped: fewer commits than records
+
+
+def test_a_failed_group_commit_fails_every_request_waiting_on_it(database_url):
+    import asyncio
+
+    from adcraft.serving.feedback import ServedWriter, served_record
+
+    state = FeedbackState(database_url)
+
+    def broken(records, after):
+        raise OSError("disk full")
+
+    state.record_served_many = broken
+    writer = ServedWriter(state)
+
+    async def both():
+        return await asyncio.gather(*(writer.write(served_record(
+            f"r{i}", "S1", "all", None, [])) for i in range(3)), return_exceptions=True)
+
+    assert [type(e) for e in asyncio.run(both())] == [OSError] * 3
+    assert writer.writing is None and not writer.pending  # the next request starts afresh
