@@ -83,24 +83,6 @@ def test_statuses_over_http(served, headers, data, status):
     assert r.json()["request_id"] == r.headers["x-request-id"]
 
 
-def _nice_of(role: str) -> set[int]:
-    """The nice value of each live process of this machine's `ServeReplica:adcraft:<role>`."""
-    from serve_apps.local import serve_processes
-
-    # field 19 of /proc/<pid>/stat: the nice value
-    return {int(stat[16]) for name, stat in serve_processes() if name == f"adcraft:{role}"}
-
-
-def test_model_replicas_yield_the_cpu_to_the_ingress(served):
-    """Under overload the Ingress and the proxy answer 503 at once only if a busy model
-    replica does not take their CPU: the models run `model_replica_nice` lower."""
-    step = Settings().serving.model_replica_nice
-    ingress = _nice_of("Ingress")
-    assert len(ingress) == 1 and step > 0
-    for role in ("Ranker", "ConversionModel", "Embedder", "Generator"):
-        assert _nice_of(role) == {next(iter(ingress)) + step}, role
-
-
 def _generator_replicas() -> list[tuple[str, str]]:
     import ray
 
