@@ -184,7 +184,7 @@ def serve_cpu() -> dict[str, float]:
 
     out: dict[str, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
-    for role, stat in serve_processes():
+    for role, _, stat in serve_processes():
         out[role] = out.get(role, 0.0) + (int(stat[11]) + int(stat[12])) / tick
     return out
 

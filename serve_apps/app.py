@@ -82,6 +82,23 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def lower_priority(step: int) -> None:
+    """Every thread of this process `step` nicer (at most 19). Linux keeps a nice value per
+    thread and `os.nice` moves only the caller's: Serve runs a constructor in a user-code
+    thread, so the event loop and the threads it starts later would keep the old one."""
+    if step <= 0:
+        return
+    if not os.path.isdir("/proc/self/task"):  # not Linux: there nice is per process
+        os.nice(step)
+        return
+    for tid in map(int, os.listdir("/proc/self/task")):
+        try:
+            now = os.getpriority(os.PRIO_PROCESS, tid)
+            os.setpriority(os.PRIO_PROCESS, tid, min(now + step, 19))
+        except (ProcessLookupError, PermissionError):  # a thread that ended meanwhile
+            continue
+
+
 class Reloadable:
     """Loads its model in __init__, and again on `reload()`, a changed user_config, or
     (`followed` models) when its alias moves: off the event loop, swapped in one
@@ -92,7 +109,7 @@ class Reloadable:
     def __init__(self, settings: dict[str, Any]):
         self.overrides = settings
         self.user_config: dict[str, Any] = {}
-        os.nice(self.settings().serving.model_replica_nice)  # once: one model a process
+        lower_priority(self.settings().serving.model_replica_nice)  # once: a model a process
         self.model = self.load()
         settle_heap()
         every = self.settings().serving.follow_alias_s

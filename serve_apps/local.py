@@ -110,9 +110,9 @@ def stop() -> None:
         _started_ray = False
 
 
-def serve_processes() -> list[tuple[str, list[str]]]:
-    """(role, the fields of /proc/<pid>/stat after the name) of every Serve process on this
-    machine: role "<app>:<deployment>" for a replica, "ProxyActor" for a proxy."""
+def serve_processes() -> list[tuple[str, int, list[str]]]:
+    """(role, pid, the fields of /proc/<pid>/stat after the name) of every Serve process on
+    this machine: role "<app>:<deployment>" for a replica, "ProxyActor" for a proxy."""
     out = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -123,5 +123,5 @@ def serve_processes() -> list[tuple[str, list[str]]]:
         role = next((m[1] for m in [re.search(r"ServeReplica:(\w+:\w+)", args)] if m), None)
         role = role or ("ProxyActor" if "ProxyActor" in args else None)
         if role:
-            out.append((role, stat))
+            out.append((role, int(pid), stat))
     return out

@@ -83,6 +83,39 @@ def test_statuses_over_http(served, headers, data, status):
     assert r.json()["request_id"] == r.headers["x-request-id"]
 
 
+def _nice_of(role: str) -> set[int]:
+    """The nice value of every thread of this machine's `ServeReplica:adcraft:<role>`
+    processes: Linux keeps one a thread."""
+    import os
+
+    from serve_apps.local import serve_processes
+
+    values = set()
+    for name, pid, _ in serve_processes():
+        if name == f"adcraft:{role}":
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                try:  # field 19 of a thread's stat: its nice value
+                    stat = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1]
+                except OSError:  # a thread that ended meanwhile
+                    continue
+                values.add(int(stat.split()[16]))
+    return values
+
+
+def test_model_replicas_yield_the_cpu_to_the_ingress(served):
+    """Under overload the Ingress and the proxy answer 503 at once only if a busy model
+    replica does not take their CPU: every thread of a model replica runs
+    `model_replica_nice` lower than the Ingress's (at most 19, the kernel's floor). Ray
+    itself already runs a worker's Python threads at nice 15 and its gRPC threads at 0."""
+    step = Settings().serving.model_replica_nice
+    ingress = _nice_of("Ingress")
+    assert ingress and step > 0, ingress
+    want = {min(value + step, 19) for value in ingress}
+    assert want.isdisjoint(ingress - {19})
+    for role in ("Ranker", "ConversionModel", "Embedder", "Generator"):
+        assert _nice_of(role) == want, role
+
+
 def _generator_replicas() -> list[tuple[str, str]]:
     import ray
 
