@@ -61,7 +61,11 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
         at = _TWO_SPACES.search(text)
         out.append(_finding("two spaces in a row: a word is missing or text was joined",
                             text[max(0, at.start() - 12):at.end() + 12].strip()))
+    first = re.match(r"[a-z][\w'-]*", text)
+    if first and not re.search(rf"(?<!\w){re.escape(first.group(0))}(?!\w)", own_words):
+        out.append(_finding("the copy starts in lower case", first.group(0)))  # "yellow, ..."
     doc = parse(text)
+    out += _number_agreement(doc)
     for token in doc[:-1]:
         after = doc[token.i + 1]
         word = after.text
@@ -92,6 +96,11 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
         if token.lower_ == "one" and after.tag_ == "NNS" and (
                 nxt is None or nxt.pos_ in _PHRASE_ENDS and nxt.text not in "-–"):
             out.append(_finding("one thing with a plural noun", f"{token.text} {after.text}"))
+    for token in doc[1:-1]:  # "mounts on you window": 'your'
+        after = doc[token.i + 1]
+        if token.lower_ == "you" and doc[token.i - 1].pos_ == "ADP" and after.tag_ in {
+                "NN", "NNS"} and after.text.islower():
+            out.append(_finding("'you' before a noun: 'your'", f"{token.text} {after.text}"))
     for token in doc[:-1]:  # "it have", "she are" (not "does it have")
         after = doc[token.i + 1]
         if token.lower_ in {"it", "he", "she"} and (
@@ -126,6 +135,54 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
             if one is not None:
                 out.append(_finding("'these' or 'those' before one thing",
                                     doc[token.i:one + 1].text))
+    return out
+
+
+_SPELT_COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "twenty"}
+# a singular noun after a number that is a measure or a unit of sale ("two 24-hour timer"
+# is a slip; "two pack", "three piece" are how a shop counts)
+_COUNT_NOUNS = {"pair", "dozen", "piece", "pack", "set", "tone", "way", "time", "kit",
+                "bundle", "box", "case", "lot", "count", "layer", "tier", "size", "colour",
+                "color", "inch", "foot", "feet", "year", "month", "week", "day", "hour",
+                "minute", "second", "speed", "step", "stage", "level", "mode", "port"}
+_PHRASE_INSIDE = {"ADJ", "NOUN", "PROPN", "NUM", "ADV"}
+
+
+def _phrase_head(doc, start: int):
+    """The last noun of the noun phrase that starts at doc[start], when the phrase ends
+    there (punctuation, a preposition, 'and', the end); else None."""
+    i, head = start, None
+    while i < len(doc) and (doc[i].pos_ in _PHRASE_INSIDE or doc[i].text in "-/" or (
+            doc[i].tag_ in {"VBN", "VBD"} and doc[i].text.endswith("ed"))):
+        if doc[i].pos_ in {"NOUN", "PROPN"}:
+            head = doc[i]
+        i += 1
+    if head is None or head.i != i - 1:
+        return None
+    return head if i == len(doc) or doc[i].pos_ in _PHRASE_ENDS and doc[i].text not in "-–" \
+        else None
+
+
+def _number_agreement(doc) -> list[Finding]:
+    """"Two BN-LINK mini 24-hour outlet timer for ...": a number of things, a phrase,
+    then one thing; "has a shoulder straps,": one thing, a phrase, then many."""
+    out = []
+    for token in doc[:-1]:
+        if token.lower_ in _SPELT_COUNTS and doc[token.i + 1].text not in "-–" and (
+                token.i == 0 or doc[token.i - 1].lower_ not in {"of", "the", "these"}):
+            head = _phrase_head(doc, token.i + 1)
+            if head is not None and head.i > token.i + 1 and head.tag_ == "NN" and (
+                    head.text.islower()) and not {  # "a two pack design"
+                    doc[token.i + 1].lower_, head.lower_} & _COUNT_NOUNS:
+                out.append(_finding("a number of things with a singular noun",
+                                    doc[token.i:head.i + 1].text))
+        elif token.lower_ in {"a", "an"} and token.tag_ == "DT":
+            head = _phrase_head(doc, token.i + 1)
+            if head is not None and head.tag_ == "NNS" and head.text.islower() and not \
+                    head.lower_.endswith(("ss", "us", "is", "ics", "ies")) and \
+                    head.i > token.i + 1:
+                out.append(_finding("'a' before a plural noun", doc[token.i:head.i + 1].text))
     return out
 
 

@@ -109,3 +109,12 @@ PARAPHRASES = {
     "stretchable": ("stretchy", "stretch"), "fragrance": ("scent", "perfume", "fragrance"),
     "eau": ("edt", "edp"), "toilette": ("edt",), "parfum": ("edp",),  # "Blue Edt 50 ml"
 }
+
+# Things a set is made of: a title "Top with Dhoti Pants & Ethnic Jacket" sells all three
+# ("Mixer Grinder with 4 Jars" sells a grinder; its jars are not another garment)
+SET_PARTS = frozenset("""
+skirt skirts shorts trousers pants pant jeans jacket jackets dupatta dupattas leggings legging
+palazzos palazzo churidar salwar sharara shrug waistcoat nehru dhoti joggers track trackpants
+top tops shirt shirts t-shirt tshirt kurta kurti blouse dress dresses sweater cardigan pyjamas
+pajamas capris tights shawl stole cap bottom bottoms lehenga choli saree jogger blazer vest
+""".split())

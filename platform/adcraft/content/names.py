@@ -216,8 +216,53 @@ def brand_as_written(word: str, brand: str | None) -> str | None:
     return next((w for w in words if len(w) >= 4 and _one_edit(low, w)), None)
 
 
+def brand_phrase_missed(text: str, brand: str | None) -> str | None:
+    """A brand of several words written with one of its later words a letter off ("STAR
+    WAR" of "STAR WARS", "Marks & Spencers"): the phrase as the copy writes it, else None."""
+    words = [w.lower() for w in re.findall(r"[^\W_]+", brand or "")]
+    if len(words) < 2:
+        return None
+    for m in re.finditer(rf"(?<!\w){re.escape(words[0])}(?!\w)", text, re.IGNORECASE):
+        after = re.findall(r"[^\W_]+", re.sub(r"['’]s\b", "", text[m.end():]))[:len(words) - 1]
+        said = [w.lower() for w in after]
+        if len(said) == len(words) - 1 and said != words[1:] and all(
+                a == b or len(b) >= 3 and _one_edit(a, b) for a, b in zip(said, words[1:])):
+            return text[m.start():m.end()] + " " + " ".join(after)
+    return None
+
+
+_WITH = re.compile(r"\s+with\s+(.+)$", re.IGNORECASE)
+
+
+def set_partner(title: str) -> tuple[str, str] | None:
+    """(what the title names first, the rest of the set) when the title sells a set of
+    things worn together ("W Women Pink Printed Top" and "Dhoti Pants & Ethnic Jacket"),
+    else None."""
+    from adcraft.content.lexicon import SET_PARTS
+
+    m = _WITH.search(title)
+    if m is None:
+        return None
+    words = [w.lower() for w in re.findall(r"[^\W\d_][\w-]*", m[1])]
+    return (title[:m.start()].strip(), m[1].strip()) if set(words) & SET_PARTS else None
+
+
+def names_part_of_set(text: str, title: str) -> str | None:
+    """The set's first thing, named as the whole product, with none of the rest of the
+    set said ("Just for you: W Women Pink Printed Top"), else None."""
+    pair = set_partner(title)
+    if pair is None:
+        return None
+    first, rest = pair
+    low = text.lower()
+    said = {stem(w) for w in re.findall(r"[^\W\d_][\w-]*", low)}
+    partner = {stem(w.lower()) for w in re.findall(r"[^\W\d_][\w-]*", rest)}
+    return first if first.lower() in low and not said & partner else None
+
+
 GENERIC_ZIPF = 3.0  # every word this common: a description ("Mouse Pad"), not a name
 GENERIC_WORDS_MAX = 8
+COMMON_ZIPF = 4.0  # "fire", "leather": a phrase that opens on one describes, it does not name
 _NAME_SLOT = re.compile(r"\b(?:meet|like|hello to) $", re.IGNORECASE)  # an object, not a list
 _PHRASE_END = re.compile(r"\s*(?:[,(\[|:;]|[-–]\s|\s(?:for|with)\s)", re.IGNORECASE)
 
@@ -243,6 +288,19 @@ def generic_phrase(product: ProductFacts) -> str | None:
     maker = any(w[0].isupper() and word_zipf(w.lower()) < COINED_ZIPF
                 for w in re.findall(r"[^\W\d_]{3,}", rest))
     return phrase if maker else None
+
+
+def _common(word: str) -> bool:
+    """A word of everyday English ("Fire", "Leather"), not a maker's ("Coleman")."""
+    return word_zipf(word.lower()) >= COMMON_ZIPF
+
+
+def as_common_noun(name: str) -> str:
+    """A generic name as running text says it: "the fire truck toys with play mat"
+    ("the Coleman rolling cooler": a rarer word may be a name and keeps its capital)."""
+    words = name.split()
+    return "the " + " ".join(w.lower() if w[1:].islower() and (i or _common(w.strip(",.")))
+                             else w for i, w in enumerate(words))
 
 
 def generic_name(text: str, product: ProductFacts) -> str | None:

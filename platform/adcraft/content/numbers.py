@@ -93,3 +93,90 @@ def wrong_counts(copy: str, own: str) -> list[tuple[str, set[float]]]:
             said[kind].add(float(m.group(1)))
     return [(phrase, said[kind]) for kind, value, phrase in counts(copy)
             if kind in said and value not in said[kind]]
+
+
+# ---- numbers bound to what they count or measure
+# "6 Fire Engines", '14" x 18"', "2 3 4 5 Year Old", "10-15.6 inch": each number (a range's
+# ends, a list's or a size's members) bound to the word after the last, read as its unit
+# ("ft", "feet" are one) or its noun's singular ("engines" is "engine")
+_NUM = r"\d+(?:\.\d+)?"
+_RUN = rf"({_NUM}(?:\s*(?:x|×|\*|by|-|–|to)?\s*{_NUM})*)(\s*-?\s*)([A-Za-z]+|[\"″′])(?![\w'/])"
+# in the data, a number after a hyphen binds too ("5oz-3ft"); in the copy it may be a
+# code's ("BND-60 timer"): the data's reading is the generous one
+_BOUND_OWN = re.compile(r"(?<![\w.,/$€£₹])" + _RUN)
+_BOUND = re.compile(r"(?<![\w.,/$€£₹-])" + _RUN)
+_SAME_UNIT_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)\s*[-–]\s*(\d+(?:\.\d+)?)\s*\2\b", re.I)
+_RANGE = re.compile(rf"({_NUM})\s*(?:-|–|to)\s*({_NUM})")
+# "4-1/2 inch", "7/8 inch": a fraction is one number
+_FRACTION = re.compile(r"(?<![\w./])(?:(\d+)[-\s])?(\d+)/(2|3|4|8|16|32|64)(?![\w/])")
+_NOT_KEYS = {"x", "by", "to", "in", "of", "or", "and", "for", "with", "the", "a", "an", "on",
+             "at", "per", "from", "is", "are", "off", "out", "times", "more", "than", "up"}
+
+
+def _normalised(text: str) -> str:
+    """Fractions as decimals ("4-1⁄2" is 4.5) and "3mm-9mm" as "3-9mm"."""
+    def value(m: re.Match) -> str:
+        whole, top, bottom = int(m[1] or 0), int(m[2]), int(m[3])
+        return f"{whole + top / bottom:g}" if top < bottom else m[0]
+    text = _FRACTION.sub(value, text.replace("⁄", "/"))
+    return _SAME_UNIT_RANGE.sub(r"\1-\3\2", text)
+
+
+def _key(m: re.Match, text: str) -> str | None:
+    """What the number of match `m` is bound to; None for a word that binds nothing."""
+    from adcraft.content.lexicon import UNIT_OF
+
+    word, after = m.group(3), text[m.end():]
+    if word in "\"″":
+        return "inch"
+    if word == "′":
+        return "foot"
+    low = word.lower()
+    if low == "in" and (m.group(2) or not re.match(r"\s*(?:x\b|×|[.,;)]|$)", after)):
+        return None  # "4 in 1", "2929 in silver": a short 'in' measures only as "1.88 in x"
+    if low in UNIT_OF:
+        return UNIT_OF[low]
+    if len(low) < 3 or low in _NOT_KEYS:
+        return None
+    for end, new in (("ies", "y"), ("sses", "ss"), ("shes", "sh"), ("ches", "ch"),
+                     ("xes", "x")):
+        if low.endswith(end):
+            return low[:-len(end)] + new
+    return low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+
+
+def _spans(run: str) -> list[tuple[float, float]] | None:
+    """The values of a run ("14 x 18", "10-15.6"); None for a code ("6549-18")."""
+    spans = [(float(a), float(b)) for a, b in _RANGE.findall(run)]
+    if any(lo >= hi for lo, hi in spans):
+        return None
+    return spans + [(float(n), float(n)) for n in re.findall(_NUM, _RANGE.sub(" ", run))]
+
+
+def bound_numbers(text: str) -> dict[str, list[tuple[float, float]]]:
+    """{what: [(low, high), ...]} for each number `text` binds to a word after it."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    text = _normalised(text)
+    for m in _BOUND_OWN.finditer(text):
+        key, spans = _key(m, text), _spans(m.group(1))
+        if key is not None and spans:
+            out.setdefault(key, []).extend(spans)
+    return out
+
+
+def wrong_measures(copy: str, own: str) -> list[tuple[str, list[tuple[float, float]]]]:
+    """(the copy's phrase, what the data binds to that word) for each number the copy
+    binds to a word that the data binds to other numbers only ("4 fire engines" of
+    "6 Fire Engines", "6 ft" of "3ft"). Only the number next to the word is read ("4 x
+    65 oz" is four of 65 oz)."""
+    said = bound_numbers(own)
+    out = []
+    copy = _normalised(copy)
+    for m in _BOUND.finditer(copy):
+        key = _key(m, copy)
+        if key is None or key not in said or _spans(m.group(1)) is None:
+            continue
+        value = float(re.findall(_NUM, m.group(1))[-1])
+        if not any(lo - 1e-9 <= value <= hi + 1e-9 for lo, hi in said[key]):
+            out.append((m.group(0).strip(), said[key]))
+    return out

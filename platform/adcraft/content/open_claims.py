@@ -21,7 +21,8 @@ from adcraft.content.lexicon import (
     PARAPHRASES,
     UNIT_OF,
 )
-from adcraft.content.numbers import wrong_counts
+from adcraft.content.names import names_part_of_set
+from adcraft.content.numbers import wrong_counts, wrong_measures
 from adcraft.content.parts import bound_words
 from adcraft.content.reading import (
     NEGATORS,
@@ -80,6 +81,16 @@ def spelt_numbers(doc, i: int) -> list[float]:
             for b in range(at + 1, len(run) + 1) if b - a >= 2]
 
 
+def _multiplied(doc, i: int) -> bool:
+    """doc[i] is one word of "two hundred", "five thousand": its value alone is not said."""
+    def cardinal(j: int) -> bool:
+        return 0 <= j < len(doc) and doc[j].lower_ in CARDINALS
+
+    big = {"hundred", "thousand"}
+    return (doc[i].lower_ in big and cardinal(i - 1)) or (
+        cardinal(i + 1) and doc[i + 1].lower_ in big)
+
+
 def _value(words: list[str]) -> float:
     total = current = 0
     for w in words:
@@ -97,6 +108,8 @@ NAME_ENTITIES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT
                  "WORK_OF_ART", "LAW", "LANGUAGE"}
 _CJK_RUN = re.compile(f"[{CJK}]")
 _LETTER_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]{1,2})-([A-Za-z]+)\b")  # "V-neck", "A-line"
+# a number in Chinese and what it counts ("三层", "两件"; not "一款": 'a', "十足": 'full')
+_CJK_COUNT = re.compile(f"(?<![一二两三四五六七八九十])[二两三四五六七八九十]+(?!足|分)[{CJK}]")
 _LATIN_CJK = re.compile(f"(?<![A-Za-z])[A-Za-z]{{1,2}}[{CJK}]")  # a shape: "v领", "a字"
 # a Chinese word is its stem plus one of these ("棉质" cotton-made, "黑色" black colour)
 CJK_SUFFIXES = "质色款式型风系料版面感口"  # "垂坠感" drape, "裤口" the legs' opening
@@ -116,6 +129,26 @@ def _negated_in_copy(doc, i: int) -> bool:
 def _absolute(doc, i: int) -> bool:
     """'the fastest', 'the best': a superlative of all, even where the title says it."""
     return i > 0 and doc[i - 1].lower_ in {"the", "our", "world's"}
+
+
+# "Fabric: PolyesterShape: Rectangular": what the description's own field says it is made of
+_MATERIAL_FIELD = re.compile(
+    r"\b(?:fabric|material)\s*:\s*([^:.;|]+?)(?=\s+[A-Z][\w ]{0,20}:|[.;|]|$)", re.IGNORECASE)
+
+
+def _against_fields(doc, facts: ProductFacts) -> list[Finding]:
+    """A material the copy gives where the description's Fabric or Material field gives
+    others ("Wool Carpet" in a title, "Fabric: Polyester" below it): the field is the
+    shop's own record, a title is written to be searched."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", facts.description)
+    given = " ".join(m[1].lower() for m in _MATERIAL_FIELD.finditer(text))
+    if not given:
+        return []
+    return [Finding("open_claims", "block", f"the description's own field gives the "
+                    f"material as {given.strip()}, not {t.text}", t.text,
+                    defect="unsupported_claim")
+            for t in doc if t.lower_ in MATERIAL_WORDS and t.lower_ not in given
+            and t.lemma_.lower() not in given]
 
 
 def _held(held: ProductText, doc, token) -> bool:
@@ -140,6 +173,10 @@ def _chinese_claims(copy: str, facts: ProductFacts, name: str) -> list[Finding]:
             out.append(Finding(name, "repair", f"'{before + word}' is not a colour the "
                                "product's data states", before + word,
                                defect="unsupported_claim"))
+    for m in _CJK_COUNT.finditer(copy):  # "三层" where the data says only "层叠"
+        if m.group(0) not in held.text and m.group(0) not in CJK_CONNECTING:
+            out.append(Finding(name, "block", f"'{m.group(0)}' is not a number the product's "
+                               "data states", m.group(0), defect="wrong_number"))
     for m in _LATIN_CJK.finditer(copy):  # "v领" where the data says "圆领"
         if m.group(0).lower() not in held.text:
             out.append(Finding(name, "repair", f"'{m.group(0)}' is not in the product's data",
@@ -185,6 +222,7 @@ class OpenClaims:
                 out.append(Finding(self.name, "block", f"'{ent.text}' ({ent.label_.lower()}) "
                                    "is not named in the product's data", ent.text,
                                    defect="wrong_brand_or_name"))
+        out += _against_fields(doc, facts)
         out += self._misbound(doc, held)
         for m in _LETTER_COMPOUND.finditer(copy):  # "V-neck" where the data says "high neck"
             if not re.search(rf"(?<![a-z]){m[1].lower()}[\s-]?{m[2].lower()}", held.text):
@@ -193,6 +231,10 @@ class OpenClaims:
         out += [Finding(self.name, "block", f"'{phrase}': the data gives "
                         f"{' or '.join(f'{v:g}' for v in sorted(said))}", phrase,
                         defect="wrong_number") for phrase, said in wrong_counts(copy, held.text)]
+        out += [Finding(self.name, "block", f"'{phrase}': the data gives " + " or ".join(
+                    f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}" for lo, hi in dict.fromkeys(
+                        said)), phrase, defect="wrong_number")
+                for phrase, said in wrong_measures(copy, held.text)]
         for token in doc:
             if token.i in named:
                 continue
@@ -240,8 +282,10 @@ class OpenClaims:
         low, lemma, text = token.lower_, token.lemma_.lower(), token.text
         if token.like_num or low in NUMBER_WORDS:
             value = NUMBER_WORDS.get(low)
-            if value is None or held.holds(low, exact=True) or value in held.numbers or any(
-                    v in held.numbers for v in spelt_numbers(doc, token.i)):
+            runs = spelt_numbers(doc, token.i)
+            if value is None or held.holds(low, exact=True) or (
+                    value in held.numbers and not _multiplied(doc, token.i)) or any(
+                    v in held.numbers for v in runs):
                 return None
             return Finding(self.name, "repair", f"'{text}' is not a number the product's "
                            "data states", text, defect="wrong_number")
@@ -250,6 +294,10 @@ class OpenClaims:
         if held.miscased(text):
             return Finding(self.name, "block", f"'{text}' is not how the product's data "
                            "writes the name", text, defect="wrong_brand_or_name")
+        if low == "perfect" and _absolute(doc, token.i):  # "The perfect toy holder"
+            return Finding(self.name, "block", f"'{doc[token.i - 1].text} {text}': an "
+                           "absolute claim, even where the title says it", text,
+                           defect="compliance")
         # "the most comfortable boots": as absolute as "the best"
         most = low == "most" and token.i > 0 and doc[token.i - 1].lower_ == "the" and (
             token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "ADJ")
@@ -313,6 +361,10 @@ class AboutProduct:
         if not (words & naming or {stem(w) for w in words} & {stem(w) for w in naming}):
             return [Finding(self.name, "block", "names neither the product, its brand nor "
                             "its type", copy, defect="off_product")]
+        part = names_part_of_set(copy, facts.title)
+        if part:  # "Just for you: W Women Pink Printed Top" of "... Top with Dhoti Pants"
+            return [Finding(self.name, "block", f"names only '{part}', one thing of the set "
+                            "the product is", part, defect="off_product")]
         maker = _maker_only(facts)
         if maker and not {stem(w) for w in words} & {
                 stem(w) for w in re.findall(r"[^\W\d_]{3,}", facts.title.lower())} - {

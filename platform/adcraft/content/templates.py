@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from adcraft.content.names import generic_phrase
+from adcraft.content.names import as_common_noun, generic_phrase, set_partner
+from adcraft.content.numbers import counts
 from adcraft.content.prompts import liked_in_product, price_text
 from adcraft.content.reading import language_of, parse, title_phrase
 from adcraft.content.request import CopyKind, CopyRequest
@@ -48,10 +49,14 @@ ZH_TEMPLATES: dict[CopyKind, list[str]] = {
 }
 
 
-def _cap(text: str) -> str:
-    """First letter up, unless the first word is a name with inner capitals ("iPhone")."""
+def _cap(text: str, styled: str = "") -> str:
+    """First letter up, unless the first word is a name with inner capitals ("iPhone")
+    or one the shop styles in lower case (`styled`: its title and brand, "justpeachy")."""
     first = text.split(" ", 1)[0]
-    return text if any(c.isupper() for c in first[1:]) else text[:1].upper() + text[1:]
+    if any(c.isupper() for c in first[1:]) or (
+            first.islower() and re.search(rf"(?<!\w){re.escape(first)}(?!\w)", styled)):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def _name(request: CopyRequest, limit: int) -> str:
@@ -66,14 +71,24 @@ def _name(request: CopyRequest, limit: int) -> str:
                  head if head != title and _reads_as_name(head) else "", _short(request)):
         if name and len(name) <= limit:
             # "Mouse Pad" of "Mouse Pad, Qcute ...": what it is, so "the mouse pad"
-            if name == generic:
-                return f"the {name.lower()}"
+            name = _with_pack(name, title, limit)
+            if generic and name.startswith(generic):
+                return as_common_noun(name)
             kind = _title_type(request.product) if len(name.split()) == 1 else ""
             # "Kauma" of "Kauma - Vinyl Record Storage Box ...": the maker, and what it is
             if kind and kind.lower() not in name.lower() and len(name) + len(kind) < limit:
                 return f"{name} {kind}"
             return name
     return ""
+
+
+def _with_pack(name: str, title: str, limit: int) -> str:
+    """A name cut from the title keeps how many it comes as ("Trash Pack Series #5
+    Figure, 12-Pack", not a figure)."""
+    pack = next((phrase for form, _, phrase in counts(title)
+                 if form == "pack" and phrase.lower() not in name.lower()), "")
+    return f"{name}, {pack}" if pack and name and name != title and len(name) + len(
+        pack) + 2 <= limit else name
 
 
 NAME_WORDS = 10  # a longer title is a list of search keywords, not what a person says
@@ -112,8 +127,11 @@ def _short(request: CopyRequest) -> str:
     if head and len(head) <= SHORT_NAME_CHARS and len(_AMOUNT.findall(head)) <= 1 and (
             not says_twice(head)):
         return head
-    # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese")
+    # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese");
+    # a set's whole title ("... Top with Dhoti Pants & Ethnic Jacket"): each thing is sold
     phrase = _noun_ended(title_phrase(product.title, joins=False))
+    if set_partner(product.title):
+        phrase = product.title if len(product.title) <= PHRASE_NAME_CHARS else ""
     if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2 and len(
             _AMOUNT.findall(phrase)) <= 1 and not says_twice(phrase):
         return phrase
@@ -161,7 +179,7 @@ def _noun_ended(name: str) -> str:
     return ""
 
 
-_NOT_A_NAME_END = {"JJ", "JJR", "RB", "IN", "CC", "DT", "TO", "VBG", "POS"}
+_NOT_A_NAME_END = {"JJ", "RB", "IN", "CC", "DT", "TO", "VBG", "POS"}
 
 
 def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
@@ -177,7 +195,7 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
         for with_price in (True, False):
             values = {"price": priced.format(price) if price and with_price else "",
                       "price_sentence": sentence.format(price) if price and with_price else "",
-                      "short": _short(request)}
+                      "short": _with_pack(_short(request), product.title, limit)}
             values["name"] = _name(request, max(10, limit - len(template) - sum(
                 len(v) for v in values.values())))
             before = values["name"].split(" for ", 1)[0]
@@ -185,7 +203,8 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
                 values["name"] = before  # not "Pedal for Portable Keyboards for $9.95"
             if any(f"{{{k}}}" in template.lower() and not values[k] for k in ("name", "short")):
                 break  # no name of the product fits this template
-            values |= {_cap(k): _cap(v) for k, v in values.items()}
+            styled = f"{product.title} {product.brand or ''}"
+            values |= {_cap(k): _cap(v, styled) for k, v in values.items()}
             text = re.sub(r"\s+", " ", template.format(**values)).strip()
             text = re.sub(r"\s+([.,:])(?!\d)", r"\1", text).replace("..", ".")
             if len(text) <= limit and text not in out:

@@ -12,6 +12,7 @@ from adcraft.content.grammar import grammar_slips
 from adcraft.content.guardrails import Finding
 from adcraft.content.names import (
     brand_as_written,
+    brand_phrase_missed,
     cut_name,
     generic_name,
     misspelt,
@@ -171,6 +172,11 @@ class WellFormed:
             return out
         held = product_text(facts)
         own = set(re.findall(r"[^\W_]+", " ".join(filter(None, [facts.title, facts.brand]))))
+        missed = brand_phrase_missed(text, facts.brand)
+        if missed:
+            out.append(Finding(self.name, "block", f"'{missed}' is not how the brand is "
+                               f"written: '{facts.brand}'", missed,
+                               defect="wrong_brand_or_name"))
         for word in dict.fromkeys(words):
             brand = brand_as_written(word, facts.brand)
             if brand:

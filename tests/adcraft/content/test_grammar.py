@@ -74,3 +74,23 @@ def test_pasted_keywords_and_a_modal_slip_are_found(text, reason):
 
 def test_a_dash_between_phrases_and_a_hyphen_before_and_are_english():
     assert grammar_slips("Pre- and post-workout snacks - stay fuelled all day.") == []
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("Two BN-LINK mini 24-hour mechanical outlet timer for indoor use.", "singular noun"),
+    ("Maroon printed straight kurta, has a shoulder straps, straight hem.", "plural noun"),
+    ("yellow and white striped T-shirt with a polo collar.", "lower case"),
+    ("The clear feeder mounts on you window with suction cups.", "'your'"),
+])
+def test_number_agreement_a_lower_case_start_and_you_for_your_are_slips(text, reason):
+    assert any(reason in f.message for f in grammar_slips(text)), grammar_slips(text)
+
+
+@pytest.mark.parametrize("text,own", [
+    ("Two BN-LINK mini 24-hour outlet timers for indoor use.", ""),
+    ("A maroon kurta with shoulder straps and a straight hem.", ""),
+    ("etguuds USB-C cables, 3 ft, 2-pack", "etguuds USB C Cable 3ft 2-Pack"),
+    ("A glasses case for you, in a two pack design.", ""),
+])
+def test_their_correct_forms_are_no_slip(text, own):
+    assert grammar_slips(text, own_words=own) == []

@@ -1,0 +1,86 @@
+"""Slips found in fresh labelled sets 16 to 19 of `bench/data/copy_gate` (verbatim
+products): each is blocked for the right reason, the good copy beside it passes, and
+the templates no longer write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from adcraft.content.gate import CopyGate
+from adcraft.content.request import CopyKind, CopyRequest, ProductFacts
+from adcraft.content.templates import template_variants
+from adcraft.features.profiles import ShopperProfile
+
+POMPOMS = ProductFacts(product_id="pom", price=11.89, currency="USD", title=(
+    "50pcs Acrylic Black Pompom Balls 2 Inch Acrylic Pompoms Large Acrylic Pompoms Balls "
+    "Halloween Costume Pom Poms Crafts Pom Poms 100pcs Adhesive Eyes Halloween Party "
+    "Christmas DIY Crafts"))
+TOY_HOLDER = ProductFacts(product_id="bath", price=11.99, currency="USD", title=(
+    "2 x Mesh Bath Toy Organizer + 6 Ultra Strong Hooks – The Perfect Bathtub Toy Holder & "
+    "Bathroom or Shower Caddy – These Multi-use Net Bags Make Baby Bath Toy Storage Easy"))
+SET = ProductFacts(
+    product_id="w", title="W Women Pink Printed Top with Dhoti Pants & Ethnic Jacket",
+    brand="W", price=6999.0, currency="INR", category_path=["Women"],
+    facts={"gender": ["Women"], "colour": ["Pink"]}, description=(
+        "This clothing set consists of top, dhoti pants and ethnic jacketDusty pink printed "
+        "top with sequins, has a round neck, sleevelessDusty pink solid dhoti pants"))
+CARPET = ProductFacts(
+    product_id="presto", title="Presto Multicolored Printed Hand Tufted Wool Carpet",
+    brand="PRESTO", price=3768.0, currency="INR", description=(
+        "Content: One carpetColour: Multicolored  Fabric: PolyesterShape: Rectangular"))
+TEE = ProductFacts(product_id="sw", title="STAR WARS featured Grey Tshirt for Men",
+                   brand="STAR WARS", price=449.0, currency="INR",
+                   description="Grey printed T-shirt, has a round neck, and short sleeves")
+SKIRT = ProductFacts(product_id="zh", title="高腰层叠网纱裙", currency="CNY", facts={
+    "类型": ["裙"], "风格": ["淑女"], "图案": ["蝴蝶结"], "裙型": ["网纱裙"], "裙下摆": ["层叠"],
+    "裙腰型": ["高腰"]})
+
+
+def judge(text, product, kind="ad_copy", locale="en-US"):
+    return CopyGate(kind=CopyKind(kind), locale=locale).judge(text, product)
+
+
+@pytest.mark.parametrize("product,bad,good,defect", [
+    (POMPOMS, "50 black acrylic pom poms with two hundred adhesive eyes, $11.89.",
+     "50 black acrylic pom poms with 100 adhesive eyes, $11.89.", "wrong_number"),
+    (TOY_HOLDER, "The perfect bathtub toy holder: two mesh organizers and six hooks.",
+     "A bathtub toy holder: two mesh organizers and six ultra strong hooks.", "compliance"),
+    (SET, "Just for you: W Women Pink Printed Top",
+     "W pink printed top with dhoti pants and an ethnic jacket", "off_product"),
+    (CARPET, "Presto multicoloured hand tufted wool carpet, picked for you.",
+     "Presto multicoloured hand tufted carpet, picked for you.", "unsupported_claim"),
+    (TEE, "A grey printed T-shirt for men from STAR WAR, with a round neck.",
+     "A grey printed T-shirt for men from STAR WARS, with a round neck.",
+     "wrong_brand_or_name"),
+])
+def test_a_slip_of_the_fresh_sets_blocks_and_the_copy_put_right_passes(
+        product, bad, good, defect):
+    blocked = judge(bad, product)
+    assert not blocked.ok and defect in {f.defect for f in blocked.findings}, blocked.findings
+    assert judge(good, product).ok, judge(good, product).findings
+
+
+def test_a_chinese_number_the_data_does_not_give_blocks():
+    verdict = judge("高腰网纱裙，三层叠裙摆很有层次感。", SKIRT, kind="description",
+                    locale="zh-CN")
+    assert not verdict.ok and any("三层" in f.message for f in verdict.findings)
+    assert judge("高腰网纱裙，层叠裙摆很有层次感，淑女气质满满。", SKIRT, kind="description",
+                 locale="zh-CN").ok
+
+
+@pytest.mark.parametrize("product,said,never", [
+    (SET, "W Women Pink Printed Top with Dhoti Pants & Ethnic Jacket", "Printed Top."),
+    (ProductFacts(product_id="t", title="Trash Pack Series #5 Figure, 12-Pack"),
+     "Trash Pack Series #5 Figure, 12-Pack", "Figure."),
+    (ProductFacts(product_id="c", price=51.99, currency="USD", title=(
+        "Coleman Rolling Cooler | 50 Quart Xtreme 5 Day Cooler with Wheels | Wheeled Hard "
+        "Cooler Keeps Ice Up to 5 Days, Black")), "coleman rolling cooler", "the coleman"),
+    (ProductFacts(product_id="j", title="justpeachy Multicoloured Geometric Drop Earrings",
+                  brand="justpeachy", price=389.0, currency="INR"),
+     "justpeachy Multicoloured", "Justpeachy"),
+])
+def test_templates_name_the_whole_set_its_pack_and_its_maker_as_written(product, said, never):
+    texts = [t for kind in CopyKind for t in template_variants(CopyRequest(
+        profile=ShopperProfile.cold("s"), product=product, kind=kind, locale="en-US"), n=3)]
+    assert texts and all(said.lower() in t.lower() for t in texts), texts
+    assert not any(never in t for t in texts), texts
