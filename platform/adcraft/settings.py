@@ -65,6 +65,8 @@ DEFAULT_COMPLIANCE_TERMS: dict[str, list[str]] = {"en": [
     "guaranteed", "100% satisfaction",  # guarantees
     "cures", "heals", "clinically proven", "treats",  # medical claims
     "cure", "remedy", "immune support", "immunity", "fda approved",
+    "eczema", "healing", "relieves", "breathing problems",  # medical claims, as titles make them
+    "remove wrinkles", "removes wrinkles", "erases wrinkles",
 ]}
 
 

@@ -168,6 +168,20 @@ def _number_agreement(doc) -> list[Finding]:
     """"Two BN-LINK mini 24-hour outlet timer for ...": a number of things, a phrase,
     then one thing; "has a shoulder straps,": one thing, a phrase, then many."""
     out = []
+    for token in doc[2:-1]:  # "Set of 2 Screen Print Pillow Cover": many, then one
+        if doc[token.i - 1].lower_ == "of" and doc[token.i - 2].lower_ in {
+                "set", "pack", "box", "bundle"} and token.like_num and token.text not in {
+                "1", "one"}:
+            end = token.i + 1
+            while end < len(doc) and (doc[end].pos_ in {"NOUN", "PROPN", "ADJ", "VERB"} and not (
+                    doc[end].is_stop) or doc[end].text == "-"):  # "Gold-Plated", "Tea-Shaped"
+                end += 1
+            last = doc[end - 1]
+            if end > token.i + 1 and last.pos_ in {"NOUN", "PROPN"} and last.is_alpha and (
+                    not last.lower_.endswith("s")) and last.lower_ not in _COUNT_NOUNS and (
+                    end == len(doc) or doc[end].pos_ in _PHRASE_ENDS):
+                out.append(_finding("a set of many with a singular noun",
+                                    doc[token.i - 2:end].text))
     for token in doc[:-1]:
         if token.lower_ in _SPELT_COUNTS and doc[token.i + 1].text not in "-–" and (
                 token.i == 0 or doc[token.i - 1].lower_ not in {"of", "the", "these"}):

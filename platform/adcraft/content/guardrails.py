@@ -112,7 +112,7 @@ class Grounding:
             # only a round one is the data's rounded ("€50" for €49.99)
             exact = decimals(m.group("amount")) not in {"", "0", "00"}
             if currency:
-                ok = facts.price is not None and (
+                ok = bool(facts.price) and value > 0 and (
                     abs(value - facts.price) < 0.005 if exact else close(value, facts.price)
                 ) and (facts.currency is None or facts.currency.upper() == currency)
                 what = f"price {m.group(0).strip()} is not the product's price"

@@ -260,6 +260,18 @@ def names_part_of_set(text: str, title: str) -> str | None:
     return first if first.lower() in low and not said & partner else None
 
 
+_HEAD_BREAK = re.compile(r"\s*(?:[|,(\[:;]|\s[-–]\s)")
+
+
+def maker_only(facts: ProductFacts) -> str | None:
+    """The title's head when it is one coined word before a break, with no brand field
+    ("Kauma" of "Kauma - Vinyl Record Storage Box ...", "TOCOL" of "TOCOL [2+2 Pack
+    ..."): a maker's name, not what the product is."""
+    head = _HEAD_BREAK.split(facts.title.strip(), maxsplit=1)[0].strip()
+    return head if not facts.brand and re.fullmatch(r"[^\W\d_]+", head) and word_zipf(
+        head.lower()) < COINED_ZIPF and len(facts.title.split()) > 1 else None
+
+
 GENERIC_ZIPF = 3.0  # every word this common: a description ("Mouse Pad"), not a name
 GENERIC_WORDS_MAX = 8
 COMMON_ZIPF = 4.0  # "fire", "leather": a phrase that opens on one describes, it does not name
@@ -267,19 +279,20 @@ _NAME_SLOT = re.compile(r"\b(?:meet|like|hello to) $", re.IGNORECASE)  # an obje
 _PHRASE_END = re.compile(r"\s*(?:[,(\[|:;]|[-–]\s|\s(?:for|with)\s)", re.IGNORECASE)
 
 
-def generic_phrase(product: ProductFacts) -> str | None:
+def generic_phrase(product: ProductFacts, maker_named: bool = True) -> str | None:
     """The title's first phrase when it only says what the product is, in common words,
     and the maker is named later ("Mouse Pad" of "Mouse Pad, Qcute 9.18" ...", "Hand
     Grips" of "Hand Grips for Switch ..., FYOUNG Hand Grips ..."); else None. A film's
     or a game's title, or a maker's name in common words ("Spin Master Games ...
-    Perplexus") does not end on a break before the maker."""
+    Perplexus") does not end on a break before the maker. `maker_named=False`: any
+    such phrase, a whole title too, maker or none ("Dog Collar", "Swing State")."""
     if product.brand:
         return None  # the shop names its brand: the copy can say it
     title = product.title.strip()
     m = _PHRASE_END.search(title)
-    if m is None:
+    if m is None and maker_named:
         return None
-    phrase, rest = title[:m.start()].strip(), title[m.start():]
+    phrase, rest = (title[:m.start()].strip(), title[m.start():]) if m else (title, "")
     named = re.findall(r"[^\W\d_]+", phrase)
     if not 2 <= len(phrase.split()) <= GENERIC_WORDS_MAX or not all(
             w[0].isupper() and w[1:].islower() and word_zipf(w.lower()) >= GENERIC_ZIPF
@@ -287,7 +300,7 @@ def generic_phrase(product: ProductFacts) -> str | None:
         return None
     maker = any(w[0].isupper() and word_zipf(w.lower()) < COINED_ZIPF
                 for w in re.findall(r"[^\W\d_]{3,}", rest))
-    return phrase if maker else None
+    return phrase if maker or not maker_named else None
 
 
 def _common(word: str) -> bool:

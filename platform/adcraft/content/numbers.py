@@ -156,7 +156,7 @@ def _spans(run: str) -> list[tuple[float, float]] | None:
 def bound_numbers(text: str) -> dict[str, list[tuple[float, float]]]:
     """{what: [(low, high), ...]} for each number `text` binds to a word after it."""
     out: dict[str, list[tuple[float, float]]] = {}
-    text = _normalised(text)
+    text = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", _normalised(text))  # "1 yearWarranty"
     for m in _BOUND_OWN.finditer(text):
         key, spans = _key(m, text), _spans(m.group(1))
         if key is not None and spans:

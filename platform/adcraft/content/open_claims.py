@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from adcraft.content.claims import CJK
 from adcraft.content.guardrails import Finding
 from adcraft.content.lexicon import (
@@ -21,7 +23,7 @@ from adcraft.content.lexicon import (
     PARAPHRASES,
     UNIT_OF,
 )
-from adcraft.content.names import names_part_of_set
+from adcraft.content.names import maker_only, names_part_of_set
 from adcraft.content.numbers import wrong_counts, wrong_measures
 from adcraft.content.parts import bound_words
 from adcraft.content.reading import (
@@ -34,7 +36,6 @@ from adcraft.content.reading import (
     parse,
     product_text,
     stem,
-    title_head,
     word_zipf,
 )
 from adcraft.content.request import ProductFacts
@@ -110,6 +111,8 @@ _CJK_RUN = re.compile(f"[{CJK}]")
 _LETTER_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]{1,2})-([A-Za-z]+)\b")  # "V-neck", "A-line"
 # a number in Chinese and what it counts ("三层", "两件"; not "一款": 'a', "十足": 'full')
 _CJK_COUNT = re.compile(f"(?<![一二两三四五六七八九十])[二两三四五六七八九十]+(?!足|分)[{CJK}]")
+# a style named by a word and a particle: "button-down", "pull-over"
+_PARTICLE_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]{3,})-(down|over)\b")
 _LATIN_CJK = re.compile(f"(?<![A-Za-z])[A-Za-z]{{1,2}}[{CJK}]")  # a shape: "v领", "a字"
 # a Chinese word is its stem plus one of these ("棉质" cotton-made, "黑色" black colour)
 CJK_SUFFIXES = "质色款式型风系料版面感口"  # "垂坠感" drape, "裤口" the legs' opening
@@ -224,6 +227,10 @@ class OpenClaims:
                                    defect="wrong_brand_or_name"))
         out += _against_fields(doc, facts)
         out += self._misbound(doc, held)
+        for m in _PARTICLE_COMPOUND.finditer(copy):  # "button-down" of "button placket"
+            if not re.search(rf"\b{m[1].lower()}[\s-]?{m[2].lower()}\b", held.text):
+                out.append(Finding(self.name, "repair", f"'{m[0]}' is not in the product's "
+                                   "data", m[0], defect="unsupported_claim"))
         for m in _LETTER_COMPOUND.finditer(copy):  # "V-neck" where the data says "high neck"
             if not re.search(rf"(?<![a-z]){m[1].lower()}[\s-]?{m[2].lower()}", held.text):
                 out.append(Finding(self.name, "repair", f"'{m[0]}' is not in the product's "
@@ -234,7 +241,8 @@ class OpenClaims:
         out += [Finding(self.name, "block", f"'{phrase}': the data gives " + " or ".join(
                     f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}" for lo, hi in dict.fromkeys(
                         said)), phrase, defect="wrong_number")
-                for phrase, said in wrong_measures(copy, held.text)]
+                for phrase, said in wrong_measures(copy, " . ".join(  # as written: "1 yearWarranty"
+                    [facts.title, facts.description, *facts.fact_values()]))]
         for token in doc:
             if token.i in named:
                 continue
@@ -334,14 +342,6 @@ class OpenClaims:
                        "data", text, defect="unsupported_claim")
 
 
-def _maker_only(facts: ProductFacts) -> str | None:
-    """The title's head when it is one coined word before a break, with no brand field
-    ("Kauma" of "Kauma - Vinyl Record Storage Box ..."): a maker's name, not a type."""
-    head = title_head(facts.title)
-    return head if not facts.brand and re.fullmatch(r"[^\W\d_]+", head) and word_zipf(
-        head.lower()) < 3.0 and len(facts.title.split()) > 1 else None
-
-
 class AboutProduct:
     """Copy names the product: its brand, or a word of the title's head (the product's
     type: "Mixer Grinder" of "... Mixer Grinder with 4 Jars"), not an accessory that
@@ -365,10 +365,11 @@ class AboutProduct:
         if part:  # "Just for you: W Women Pink Printed Top" of "... Top with Dhoti Pants"
             return [Finding(self.name, "block", f"names only '{part}', one thing of the set "
                             "the product is", part, defect="off_product")]
-        maker = _maker_only(facts)
-        if maker and not {stem(w) for w in words} & {
-                stem(w) for w in re.findall(r"[^\W\d_]{3,}", facts.title.lower())} - {
-                stem(maker.lower())}:  # "Meet Kauma." of "Kauma - Vinyl Record Storage Box"
+        maker = maker_only(facts)
+        common = CONNECTING | STOP_WORDS
+        if maker and not {stem(w) for w in words - common} & {
+                stem(w) for w in re.findall(r"[^\W\d_]{3,}", facts.title.lower())
+                if w not in common} - {stem(maker.lower())}:  # "Meet Kauma." of "Kauma - ..."
             return [Finding(self.name, "block", f"names only the maker, '{maker}', not what "
                             "the product is", maker, defect="off_product")]
         return []

@@ -48,8 +48,9 @@ def language(locale: str) -> str:
 
 
 def price_text(product: ProductFacts) -> str | None:
-    """The price as copy should write it: '€49.99', or '49.99 CHF'."""
-    if product.price is None:
+    """The price as copy should write it: '€49.99', or '49.99 CHF'; None for none, or a
+    price of 0 (a catalogue's blank, or a free app: not a price to quote)."""
+    if product.price is None or product.price <= 0:
         return None
     symbol = CURRENCY_SYMBOLS.get((product.currency or "").upper())
     if symbol:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from adcraft.content.names import as_common_noun, generic_phrase, set_partner
+from adcraft.content.names import as_common_noun, generic_phrase, maker_only, set_partner
 from adcraft.content.numbers import counts
 from adcraft.content.prompts import liked_in_product, price_text
 from adcraft.content.reading import language_of, parse, title_phrase
@@ -49,6 +49,9 @@ ZH_TEMPLATES: dict[CopyKind, list[str]] = {
 }
 
 
+_NEEDS_A_NAME = re.compile(r"(?:Meet|like|hello to) \{name\}")
+
+
 def _cap(text: str, styled: str = "") -> str:
     """First letter up, unless the first word is a name with inner capitals ("iPhone")
     or one the shop styles in lower case (`styled`: its title and brand, "justpeachy")."""
@@ -69,7 +72,8 @@ def _name(request: CopyRequest, limit: int) -> str:
     generic = generic_phrase(request.product)
     for name in (title if _reads_as_name(title) else "",
                  head if head != title and _reads_as_name(head) else "", _short(request)):
-        if name and len(name) <= limit:
+        if name and len(name) <= limit and name != maker_only(request.product):
+            # (not "Meet TOCOL.": the maker, not what is sold)
             # "Mouse Pad" of "Mouse Pad, Qcute ...": what it is, so "the mouse pad"
             name = _with_pack(name, title, limit)
             if generic and name.startswith(generic):
@@ -125,7 +129,7 @@ def _short(request: CopyRequest) -> str:
     product = request.product
     head = _noun_ended(_TITLE_BREAK.split(product.title, maxsplit=1)[0].strip())
     if head and len(head) <= SHORT_NAME_CHARS and len(_AMOUNT.findall(head)) <= 1 and (
-            not says_twice(head)):
+            not says_twice(head)) and head != maker_only(product):
         return head
     # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese");
     # a set's whole title ("... Top with Dhoti Pants & Ethnic Jacket"): each thing is sold
@@ -191,7 +195,12 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
     chinese = language_of(request.locale) == "zh"
     priced, sentence = ("，售价{}", "售价{}。") if chinese else (" for {}", " Yours for {}.")
     out: list[str] = []
+    # "Dog Collar", "Portable Nebulizer Machine": what it is, in common words, no maker to
+    # name; "Meet Dog Collar" needs an article (and "Meet Swing State", a film, does not)
+    described = generic_phrase(product, maker_named=False) and not generic_phrase(product)
     for template in (ZH_TEMPLATES if chinese else TEMPLATES)[request.kind]:
+        if described and _NEEDS_A_NAME.search(template):
+            continue
         for with_price in (True, False):
             values = {"price": priced.format(price) if price and with_price else "",
                       "price_sentence": sentence.format(price) if price and with_price else "",

@@ -44,6 +44,7 @@ _CJK_BREAKS_OFF = re.compile(r"(?:(?:[都和与及或而把让给被并也还更
                              # "，毛边裤口的" a noun
                              r"|[，,][^。！？!?，,]*的)\s*$")
 _CJK_DOUBLED = re.compile(f"([{CJK}]{{2,}})\\1")
+_CJK_WORD_DOUBLED = re.compile("([又的了很也和与更就是])\\1")  # "个性又又利落": a slip
 # "closure1 main", "E27Switch", "Standard.88mm", "side,mounted", "Is?:Organic",
 # "PrintedFinish: Matte": glued text
 _RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|[?!][:A-Za-z]"
@@ -165,7 +166,7 @@ class WellFormed:
                     text.strip()[:2] in {"这款", "这件", "这条"}):  # "这款蕾丝A字裙。"
                 out.append(Finding(self.name, "block", "the name alone, with nothing said of "
                                    "it: not a sentence", text, defect="incoherent"))
-            doubled = _CJK_DOUBLED.search(text)
+            doubled = _CJK_DOUBLED.search(text) or _CJK_WORD_DOUBLED.search(text)
             if doubled:  # "连衣裙连衣裙"; not "满满", one character said twice
                 out.append(Finding(self.name, "block", "words repeated", doubled.group(0),
                                    defect="incoherent"))

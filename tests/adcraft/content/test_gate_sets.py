@@ -84,3 +84,54 @@ def test_templates_name_the_whole_set_its_pack_and_its_maker_as_written(product,
         profile=ShopperProfile.cold("s"), product=product, kind=kind, locale="en-US"), n=3)]
     assert texts and all(said.lower() in t.lower() for t in texts), texts
     assert not any(never in t for t in texts), texts
+
+
+TOCOL = ProductFacts(product_id="tocol", price=12.99, currency="USD", title=(
+    "TOCOL [2+2 Pack Compatible for iPhone 13 Mini 5.4'' - 2 Pack Privacy Tempered Glass "
+    "Screen Protector & 2 Pack Camera Lens Protector, Bubble Free, Case Friendly]"))
+PILLOWS = ProductFacts(product_id="rd", title="Rajasthan Decor Set of 2 Screen Print Pillow Cover",
+                       brand="Rajasthan Decor", price=424.0, currency="INR",
+                       description="Set content: 2 pillow coversColour: Blue and white")
+BAG = ProductFacts(product_id="elle", title="ELLE Red Solid Shoulder Bag", brand="ELLE",
+                   price=1437.0, currency="INR", description=(
+                       "Red solid shoulder bag, has a zip closure2 main compartmentsTwo Handles "
+                       "with a detachable sling strapWarranty: 1 yearWarranty provided by brand"))
+SHIRT = ProductFacts(product_id="it", title="Indian Terrain Men White Slim Fit Linen Shirt",
+                     brand="Indian Terrain", price=1304.0, currency="INR", description=(
+                         "White checked smart casual shirt, has a spread collar, short sleeves"))
+MASKS = ProductFacts(product_id="wis", title=(
+    "WIS Hyaluronic Acid Moisturizing Facial Mask for Women, Remove Wrinkles, 24 Pack Sheet "
+    "Mask for Dry and Sensitive Skin"))
+APP = ProductFacts(product_id="app", title="GSN Casino Slots Games", price=0.0, currency="USD")
+
+
+@pytest.mark.parametrize("product,bad,good,defect", [
+    (TOCOL, "Meet TOCOL for $12.99.", "A TOCOL privacy screen protector for $12.99.",
+     "off_product"),
+    (PILLOWS, "Rajasthan Decor Set of 2 Screen Print Pillow Cover",
+     "Rajasthan Decor: a set of 2 screen print pillow covers", "incoherent"),
+    (BAG, "An ELLE red shoulder bag with a 2-year warranty.",
+     "An ELLE red shoulder bag with a 1-year warranty.", "wrong_number"),
+    (SHIRT, "An Indian Terrain white linen shirt with a button-down collar.",
+     "An Indian Terrain white linen shirt with a spread collar.", "unsupported_claim"),
+    (MASKS, "A 24-pack of WIS hyaluronic acid sheet masks that remove wrinkles.",
+     "A 24-pack of WIS hyaluronic acid sheet masks for dry and sensitive skin.", "compliance"),
+    (APP, "GSN Casino Slots Games for $0.00, now in store.",
+     "GSN Casino Slots Games, now in store.", "wrong_number"),
+])
+def test_slips_of_sets_20_and_21_block_and_the_copy_put_right_passes(product, bad, good, defect):
+    blocked = judge(bad, product)
+    assert not blocked.ok and defect in {f.defect or "compliance" for f in blocked.findings}, (
+        blocked.findings)
+    assert judge(good, product).ok, judge(good, product).findings
+
+
+def test_templates_quote_no_zero_price_name_no_maker_alone_and_give_a_described_thing_no_meet():
+    collar = ProductFacts(product_id="dog", price=6.5, currency="USD", title=(
+        "Dog Collar for Small Breed,Adjustable Training Nylon Dog Collar with Double D-Rings"))
+    made = {p.product_id: [t for kind in CopyKind for t in template_variants(CopyRequest(
+        profile=ShopperProfile.cold("s"), product=p, kind=kind, locale="en-US"), n=3)]
+        for p in (TOCOL, APP, collar)}
+    assert made["tocol"] == []
+    assert made["app"] and not any("0.00" in t for t in made["app"])
+    assert made["dog"] and not any(t.startswith("Meet") or "like Dog" in t for t in made["dog"])
