@@ -67,6 +67,7 @@ DEFAULT_COMPLIANCE_TERMS: dict[str, list[str]] = {"en": [
     "cure", "remedy", "immune support", "immunity", "fda approved",
     "eczema", "healing", "relieves", "breathing problems",  # medical claims, as titles make them
     "remove wrinkles", "removes wrinkles", "erases wrinkles",
+    "sleep better", "help you sleep", "helps you sleep", "lose weight", "weight loss",
 ]}
 
 

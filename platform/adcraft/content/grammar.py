@@ -35,7 +35,12 @@ _DEBRIS = [(re.compile(r"\S+\s\|\s\S+|\w\|\w"),
             "a list of keywords split by '|', not a sentence"),
            (re.compile(r"[A-Za-z]+- (?!and\b|or\b|to\b)\w+"), "a hyphen left hanging"),
            (re.compile(r"\s[-–]\s[A-Za-z]+\W*$"), "a keyword after a dash ends the copy"),
-           (_FOR_FOR_PRICE, "'for ... for' the price: the name's 'for' runs into the price's")]
+           (_FOR_FOR_PRICE, "'for ... for' the price: the name's 'for' runs into the price's"),
+           # "Meet How the Garcia Girls Spent Their Summer": a book's title read as a thing
+           # ("We think you will like How the ..." reads as the book)
+           (re.compile(r"\b(?:[Mm]eet|hello to) (?:How|What|Why|When|Where|Who|If|Because"
+                       r"|I|We|You|It|They|She|He)\b"),
+            "a title that opens on a question word or a pronoun, said as a name")]
 _PLURAL_VERBS = {"have", "are", "were", "do", "don't", "come", "feature", "make", "keep",
                  "give", "offer", "add", "look", "fit", "feel"}
 _SINGULAR_VERBS = {"is", "has", "was", "does", "comes", "features", "makes", "keeps"}
@@ -61,8 +66,10 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
         at = _TWO_SPACES.search(text)
         out.append(_finding("two spaces in a row: a word is missing or text was joined",
                             text[max(0, at.start() - 12):at.end() + 12].strip()))
-    first = re.match(r"[a-z][\w'-]*", text)
-    if first and not re.search(rf"(?<!\w){re.escape(first.group(0))}(?!\w)", own_words):
+    # "yellow, ...", "fancy mart Plant ...": a sentence opens on a capital, even where the
+    # maker styles its name in lower case ("iPhone", "eBay" keep theirs)
+    first = re.match(r"[a-z][a-z'-]*(?![\w'-])", text)
+    if first:
         out.append(_finding("the copy starts in lower case", first.group(0)))  # "yellow, ..."
     doc = parse(text)
     out += _number_agreement(doc)
@@ -119,6 +126,11 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
                 and _singular_phrase(doc, before.i):
             out.append(_finding("a singular subject with a plural verb",
                                 f"{before.text} {token.text}"))
+    for token in doc[3:]:  # "FableStreet's black dress for women are woven"
+        head = _subject_before_phrase(doc, token.i) if token.tag_ == "VBP" else None
+        if head is not None:
+            out.append(_finding("a singular subject with a plural verb",
+                                doc[head:token.i + 1].text))
     for token in doc:  # "This ... kurta from Rangoli Jaipur have"
         if token.lower_ in {"this", "that", "each", "every"} and token.tag_ == "DT":
             verb = _plural_after_one(doc, token.i)
@@ -194,8 +206,8 @@ def _number_agreement(doc) -> list[Finding]:
         elif token.lower_ in {"a", "an"} and token.tag_ == "DT":
             head = _phrase_head(doc, token.i + 1)
             if head is not None and head.tag_ == "NNS" and head.text.islower() and not \
-                    head.lower_.endswith(("ss", "us", "is", "ics", "ies")) and \
-                    head.i > token.i + 1:
+                    head.lower_.endswith(("ss", "us", "is", "ics", "ies")) and not (
+                    head.i + 1 < len(doc) and doc[head.i + 1].tag_ == "POS"):  # "a men's"
                 out.append(_finding("'a' before a plural noun", doc[token.i:head.i + 1].text))
     return out
 
@@ -255,6 +267,19 @@ def _one_after_plural(doc, det: int) -> int | None:
     verb = doc[i]
     return i if verb.lower_ in _SINGULAR_VERBS or (
         verb.tag_ == "VBZ" and verb.lower_.endswith("s")) else None
+
+
+def _subject_before_phrase(doc, verb: int) -> int | None:
+    """The index of a singular noun phrase's noun before a short phrase on 'for', 'with',
+    'in', ... (not 'of': "a set of cups have" is read either way) and the plural verb at
+    `verb`, else None."""
+    i = verb - 1
+    while i > 0 and verb - i <= 4 and doc[i].pos_ in _NOUN_PHRASE_POS | {"DET"}:
+        i -= 1
+    if i == verb - 1 or doc[i].pos_ != "ADP" or doc[i].lower_ in {"of", "like", "than"}:
+        return None
+    noun = i - 1
+    return noun if noun >= 0 and doc[noun].tag_ == "NN" and _singular_phrase(doc, noun) else None
 
 
 def _singular_phrase(doc, head: int) -> bool:

@@ -102,8 +102,9 @@ class Grounding:
         for m in NUMBER.finditer(copy):
             if any(a <= m.start() < b for a, b in term_spans):
                 continue  # a number inside a fact term ("30-hour battery") is the term's
-            if re.search(r"(?:\bout\s+of|/)\s*$", copy[:m.start()], re.IGNORECASE):
-                continue  # the scale of a rating ("4.5 out of 5")
+            if re.search(r"\bout\s+of\s*$", copy[:m.start()], re.IGNORECASE) or (
+                    copy[:m.start()].endswith("/") and m.group("amount") in {"5", "10", "100"}):
+                continue  # the scale of a rating ("4.5 out of 5", "4.5/5"; not "1/144" scale)
             if (value := amount(m.group("amount"))) is None:
                 continue
             unit = (m.group("unit") or "").strip().lower()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from adcraft.content.reading import stem, title_head, word_zipf
+from adcraft.content.reading import parse, stem, title_head, word_zipf
 from adcraft.content.request import ProductFacts
 
 CONNECTORS = frozenset({"de", "du", "des", "la", "le", "of", "&", "and", "di", "von"})
@@ -199,8 +199,28 @@ def typo_of(word: str) -> str | None:
              + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
              + [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
              + [a + c + b for a, b in splits for c in _LETTERS])
-    best = max(set(edits) - {word}, key=word_zipf)
+    # the likeliest word keeps the first letter ("yellow" of "yelow", not "below")
+    best = max(set(edits) - {word}, key=lambda e: (word_zipf(e) >= TYPO_OF_ZIPF,
+                                                   e[:1] == word[:1], word_zipf(e)))
     return best if word_zipf(best) >= TYPO_OF_ZIPF else None
+
+
+def titled_typo(word: str, facts) -> str | None:
+    """`typo_of` for a capitalised word ("Mustard Yelow", as a title writes it) that is
+    not the maker's: not the brand's, not the title's first word, not written in capitals
+    there ("MAONO")."""
+    if not (word[:1].isupper() and word[1:].islower()):
+        return None
+    title = facts.title.split()
+    brand = {w.lower() for w in re.findall(r"[^\W_]+", facts.brand or "")}
+    if word.lower() in brand or (title and word == title[0].strip(",.:;")) or re.search(
+            rf"\b{re.escape(word.upper())}\b", facts.title):
+        return None
+    # a letter dropped ("Yelow") or two swapped; a letter more or another letter is how
+    # model names are coined ("Orosa", "Qcute", "Maxico")
+    typo = typo_of(word.lower())
+    return typo if typo and (len(typo) > len(word) or sorted(typo) == sorted(
+        word.lower())) else None
 
 
 def brand_as_written(word: str, brand: str | None) -> str | None:
@@ -264,12 +284,26 @@ _HEAD_BREAK = re.compile(r"\s*(?:[|,(\[:;]|\s[-–]\s)")
 
 
 def maker_only(facts: ProductFacts) -> str | None:
-    """The title's head when it is one coined word before a break, with no brand field
-    ("Kauma" of "Kauma - Vinyl Record Storage Box ...", "TOCOL" of "TOCOL [2+2 Pack
-    ..."): a maker's name, not what the product is."""
-    head = _HEAD_BREAK.split(facts.title.strip(), maxsplit=1)[0].strip()
-    return head if not facts.brand and re.fullmatch(r"[^\W\d_]+", head) and word_zipf(
-        head.lower()) < COINED_ZIPF and len(facts.title.split()) > 1 else None
+    """The title's head when it is one coined word, or a person's name (a maker or an artist),
+    before a break, with no brand field ("Kauma" of "Kauma - Vinyl Record Storage Box
+    ...", "TOCOL" of "TOCOL [2+2 Pack ...", "Kevin Murphy" of "Kevin Murphy - Gritty
+    Business - 100mg"): a maker's name, not what the product is."""
+    title = facts.title.strip()
+    head = _HEAD_BREAK.split(title, maxsplit=1)[0].strip()
+    if facts.brand or head == title or len(title.split()) < 2:
+        return None
+    if re.fullmatch(r"[^\W\d_]+", head) and word_zipf(head.lower()) < COINED_ZIPF:
+        return head
+    words = head.split()
+    if 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words):
+        # a person as spaCy reads one in a sentence, whose first word stays a name in
+        # lower case too ("kevin", not "mouse" of "Mouse Pad")
+        cased = parse(f"It was made by {head} last year.")
+        lower = parse(f"it was made by {head.lower()} last year.")
+        if any(e.label_ == "PERSON" and e.text == head for e in cased.ents) and lower[
+                4].pos_ == "PROPN":
+            return head
+    return None
 
 
 GENERIC_ZIPF = 3.0  # every word this common: a description ("Mouse Pad"), not a name
@@ -309,11 +343,13 @@ def _common(word: str) -> bool:
 
 
 def as_common_noun(name: str) -> str:
-    """A generic name as running text says it: "the fire truck toys with play mat"
-    ("the Coleman rolling cooler": a rarer word may be a name and keeps its capital)."""
+    """A generic name as running text says it: "the fire truck toys with play mat"; with
+    a rarer word that may be a name, as the title writes it ("the Coleman Rolling
+    Cooler", "the Salon Quality Foot File": not half in capitals)."""
     words = name.split()
-    return "the " + " ".join(w.lower() if w[1:].islower() and (i or _common(w.strip(",.")))
-                             else w for i, w in enumerate(words))
+    if all(_common(w.strip(",.")) or not w[:1].isupper() for w in words):
+        return "the " + " ".join(w.lower() if w[1:].islower() else w for w in words)
+    return "the " + name
 
 
 def generic_name(text: str, product: ProductFacts) -> str | None:

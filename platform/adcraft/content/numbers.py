@@ -180,3 +180,33 @@ def wrong_measures(copy: str, own: str) -> list[tuple[str, list[tuple[float, flo
         if not any(lo - 1e-9 <= value <= hi + 1e-9 for lo, hi in said[key]):
             out.append((m.group(0).strip(), said[key]))
     return out
+
+
+# ---- numbers cut from a name
+def cut_at_slash(text: str, title: str) -> str | None:
+    """The title's words up to a fraction's slash, the rest dropped: "Amico 5" of "Amico
+    5/6 inch", "Binding 1" of 'Binding 1/2"' (not "iPhone 14" of "iPhone 14/14 Plus": a
+    list, one of whose names it picks)."""
+    words = title.split()
+    for before, word in zip(words, words[1:]):
+        left, slash, right = word.partition("/")
+        if slash and left.isdigit() and re.match(r"\d+(?:\D|$)", right) and not re.match(
+                rf"{re.escape(left)}\b", right) and int(left) < int(re.match(r"\d+", right)[0]):
+            m = re.search(rf"(?<!\w){re.escape(before)}\s+{re.escape(left)}(?![/\w\"])", text)
+            if m:
+                return m.group(0)
+    return None
+
+
+_MEASURED = r'(?:["″]|\s?(?:inch(?:es)?|in\b|mm|cm|ft|oz|ml|lbs?|kg|g\b|mAh|W\b|V\b))'
+
+
+def unit_dropped(text: str, title: str) -> str | None:
+    """A measure of the title quoted without its unit, the name copied as the title
+    writes it up to there ("Case 5G 6.7" of 'Case 5G 6.7",Full Body ...'): the number
+    no longer says what it measures."""
+    for m in re.finditer(rf"(\S+) (\d+(?:\.\d+)?)(?![\w.\"″/%-]|{_MEASURED}|\s*(?:x|by|to|-)\s*\d)",
+                         text):
+        if re.search(rf"(?<!\S){re.escape(m[1])} {re.escape(m[2])}{_MEASURED}", title):
+            return m.group(0)
+    return None

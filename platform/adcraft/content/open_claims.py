@@ -369,7 +369,8 @@ class AboutProduct:
         common = CONNECTING | STOP_WORDS
         if maker and not {stem(w) for w in words - common} & {
                 stem(w) for w in re.findall(r"[^\W\d_]{3,}", facts.title.lower())
-                if w not in common} - {stem(maker.lower())}:  # "Meet Kauma." of "Kauma - ..."
+                if w not in common} - {stem(w) for w in maker.lower().split()}:
+            # "Meet Kauma." of "Kauma - ...", "Meet Kevin Murphy." of "Kevin Murphy - ..."
             return [Finding(self.name, "block", f"names only the maker, '{maker}', not what "
                             "the product is", maker, defect="off_product")]
         return []

@@ -198,9 +198,15 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
     # "Dog Collar", "Portable Nebulizer Machine": what it is, in common words, no maker to
     # name; "Meet Dog Collar" needs an article (and "Meet Swing State", a film, does not)
     described = generic_phrase(product, maker_named=False) and not generic_phrase(product)
+    # "Meet How the Garcia Girls Spent Their Summer": a book's title is not met
+    clause = re.match(r"(?:How|What|Why|When|Where|Who|If|Because|I|We|You|It|They|She|He)\b",
+                      product.title)
     for template in (ZH_TEMPLATES if chinese else TEMPLATES)[request.kind]:
-        if described and _NEEDS_A_NAME.search(template):
+        if described and _NEEDS_A_NAME.search(template) or clause and re.search(
+                r"(?:Meet|hello to) \{name\}", template):
             continue
+        if chinese and len(product.title.strip()) < 2 and template.startswith("{name}"):
+            continue  # "裙，适合你的选择": one character is no clause
         for with_price in (True, False):
             values = {"price": priced.format(price) if price and with_price else "",
                       "price_sentence": sentence.format(price) if price and with_price else "",
@@ -216,6 +222,8 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
             values |= {_cap(k): _cap(v, styled) for k, v in values.items()}
             text = re.sub(r"\s+", " ", template.format(**values)).strip()
             text = re.sub(r"\s+([.,:])(?!\d)", r"\1", text).replace("..", ".")
+            if text[:1].islower():
+                break  # "meriggiare Women ...": a sentence opens on a capital
             if len(text) <= limit and text not in out:
                 out.append(text)
                 break

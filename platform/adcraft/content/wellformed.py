@@ -17,8 +17,10 @@ from adcraft.content.names import (
     generic_name,
     misspelt,
     repeated_keyword,
+    titled_typo,
     typo_of,
 )
+from adcraft.content.numbers import cut_at_slash, unit_dropped
 from adcraft.content.parts import part_words
 from adcraft.content.reading import (
     CJK_LOCALES,
@@ -43,6 +45,8 @@ _CJK_BREAKS_OFF = re.compile(r"(?:(?:[都和与及或而把让给被并也还更
                              r"|[穿看摸用戴背提]起来)[。！!]?"
                              # "，毛边裤口的" a noun
                              r"|[，,][^。！？!?，,]*的)\s*$")
+# "裙，适合你的选择": one character for a clause; "带来几分，": 'somewhat' with no 'what'
+_CJK_CLAUSE_CUT = re.compile(f"^[{CJK}][，,。：:]|几分[，,。！!]")
 _CJK_DOUBLED = re.compile(f"([{CJK}]{{2,}})\\1")
 _CJK_WORD_DOUBLED = re.compile("([又的了很也和与更就是])\\1")  # "个性又又利落": a slip
 # "closure1 main", "E27Switch", "Standard.88mm", "side,mounted", "Is?:Organic",
@@ -66,6 +70,10 @@ NAME_END_POS = {"ADJ", "ADP", "DET", "CCONJ", "SCONJ", "PART"}
 _ENDS_SENTENCE = re.compile(r"[.!?…)\]\"'”’»]\s*$")
 
 
+# a template's or a corpus's slot left in: "maxi %S", "<UNK>", "{name}", "[Product Name]"
+_PLACEHOLDER = re.compile(r"<\s*/?\s*[A-Za-z_]{2,12}\s*>|%[sdSD]\b|\{[^{}\s]{0,30}\}"
+                          r"|\[(?:product|brand|name|price|stock|link|url|insert)[^\]]{0,30}\]",
+                          re.IGNORECASE)
 _CODE_AGAIN = re.compile(r"\b(\d{2,}\w*?)[A-Za-z]+\s+\1\b")  # "3M 9092NA 9092"
 
 
@@ -100,21 +108,6 @@ def _other_script(text: str, facts: ProductFacts) -> str | None:
     return unicodedata.name(letters[0]).split()[0].title()
 
 
-def _cut_at_slash(text: str, title: str) -> str | None:
-    """The title's words up to a fraction's slash, the rest dropped: "Amico 5" of "Amico
-    5/6 inch", "Binding 1" of 'Binding 1/2"' (not "iPhone 14" of "iPhone 14/14 Plus": a
-    list, one of whose names it picks)."""
-    words = title.split()
-    for before, word in zip(words, words[1:]):
-        left, slash, right = word.partition("/")
-        if slash and left.isdigit() and re.match(r"\d+(?:\D|$)", right) and not re.match(
-                rf"{re.escape(left)}\b", right) and int(left) < int(re.match(r"\d+", right)[0]):
-            m = re.search(rf"(?<!\w){re.escape(before)}\s+{re.escape(left)}(?![/\w\"])", text)
-            if m:
-                return m.group(0)
-    return None
-
-
 def _in_name(text: str, m: re.Match, title: str) -> bool:
     """The match lies inside a word that the title writes as it stands ("Forever52")."""
     start = max(text.rfind(" ", 0, m.start()) + 1, 0)
@@ -141,6 +134,10 @@ class WellFormed:
             return []
         want = language_of(self.locale)
         out = []
+        slot = _PLACEHOLDER.search(text)
+        if slot:
+            out.append(Finding(self.name, "block", "a placeholder left in the copy",
+                               slot.group(0), defect="incoherent"))
         words = [w for w in re.findall(r"\w+(?:['’]\w+)?", text) if not re.search(r"[\d_]", w)]
         cjk_share = len(_CJK_RUN.findall(text)) / max(1, sum(len(w) for w in words))
         if want in CJK_LOCALES:
@@ -158,7 +155,8 @@ class WellFormed:
                                defect="wrong_language"))
             return out
         if want in CJK_LOCALES:
-            if want == "zh" and (_CJK_BREAKS_OFF.search(text) or _left_open(text)):
+            if want == "zh" and (_CJK_BREAKS_OFF.search(text) or _left_open(text) or (
+                    _CJK_CLAUSE_CUT.search(text))):
                 out.append(Finding(self.name, "block", "the copy stops mid-sentence",
                                    text[-2:], defect="incoherent"))  # "通勤、休闲都"
             bare = re.sub(r"^(?:这款|这件|这条)|[。！.!\s]+$", "", text.strip())
@@ -191,7 +189,7 @@ class WellFormed:
                 out.append(Finding(self.name, "block", f"'{word}' is misspelt: the product's "
                                    f"data writes '{near}'", word, defect="incoherent"))
                 continue
-            typo = typo_of(word)
+            typo = typo_of(word) or titled_typo(word, facts)
             if typo:
                 out.append(Finding(self.name, "block", f"'{word}' is misspelt: '{typo}'",
                                    word, defect="incoherent"))
@@ -275,7 +273,8 @@ class WellFormed:
                 continue  # the brand "W", not watts
             out.append(Finding(self.name, "block", f"'{m.group(1)}' without its number",
                                m.group(0).strip(), defect="incoherent"))
-        cut = self._cut_title(text, facts) or _cut_at_slash(text, facts.title)
+        cut = self._cut_title(text, facts) or cut_at_slash(text, facts.title) or (
+            unit_dropped(text, facts.title))
         stuffed = repeated_keyword(text, facts)
         if stuffed:
             out.append(Finding(self.name, "block", f"'{stuffed}' is said twice: the title's "
@@ -318,8 +317,9 @@ class WellFormed:
             stops = end.lower() in values or re.fullmatch(r"\d+(?:\.\d+)?-[^\W\d_]+", end)
             # "... Screen Protector Designed" (for iPhone ...), "... Macaroni" (and Cheese)
             # "LED Bulbs 40W" (Equivalent): the number was another bulb's
+            # "Pro Plan Grain" (Free): the name's last word was the next one's
             stops = stops or words[n].lower().strip(",") in {
-                "and", "&", "of", "equivalent"} or bool(
+                "and", "&", "of", "equivalent", "free"} or bool(
                 last and last[-1].tag_ in {"VBD", "VBN"} and last[-1].text.endswith("ed"))
             return prefix if last and (last[-1].pos_ in NAME_END_POS or stops) else None
         return None

@@ -1,4 +1,4 @@
-"""Slips found in fresh labelled sets 16 to 19 of `bench/data/copy_gate` (verbatim
+"""Slips found in fresh labelled sets 16 to 23 of `bench/data/copy_gate` (verbatim
 products): each is blocked for the right reason, the good copy beside it passes, and
 the templates no longer write them."""
 
@@ -135,3 +135,70 @@ def test_templates_quote_no_zero_price_name_no_maker_alone_and_give_a_described_
     assert made["tocol"] == []
     assert made["app"] and not any("0.00" in t for t in made["app"])
     assert made["dog"] and not any(t.startswith("Meet") or "like Dog" in t for t in made["dog"])
+
+
+KEVIN = ProductFacts(product_id="km", title="Kevin Murphy - Gritty Business - 100mg / 3.4oz")
+CALM = ProductFacts(product_id="calm", price=29.99, currency="USD", title=(
+    "Natural Vitality Calm PLUS Calcium Supplement Powder, Original - 8 ounce"))
+PURINA = ProductFacts(product_id="pp", price=35.52, currency="USD", title=(
+    "Purina Pro Plan Grain Free, Pate, High Protein Wet Cat Food, Complete Essentials Seafood "
+    "Entree - (24) 3 oz. Cans"))
+CASE = ProductFacts(product_id="mt", price=7.99, currency="USD", title=(
+    'Mastten for Samsung Galaxy S21 Plus Case 5G 6.7",Full Body Heavy Duty Protective Phone '
+    "Case Cover with Magnetic Car Mount Ring Holder Kickstand, Blue"))
+PLANE = ProductFacts(product_id="hh", price=34.99, currency="USD", title=(
+    "HANGHANG 1/200 Scale C 130 Model Plane Diecast Military Airplanes Metal Fighter Jet"))
+TEE_SLIP = ProductFacts(product_id="ck", title="Chkokko Men Mustard Yelow Solid V-Neck T-shirt",
+                        brand="Chkokko", price=464.0, currency="INR")
+DRESS = ProductFacts(product_id="adiva", title="ADIVA Girls White Maxi Dress", brand="ADIVA",
+                     price=1299.0, currency="INR")
+
+
+@pytest.mark.parametrize("product,bad,good,defect", [
+    (KEVIN, "Meet Kevin Murphy.", "Kevin Murphy Gritty Business, 100mg.", "off_product"),
+    (CALM, "Natural Vitality Calm PLUS calcium supplement powder, 8 ounces, to help you sleep "
+     "better.", "Natural Vitality Calm PLUS calcium supplement powder, 8 ounces.", "compliance"),
+    (PURINA, "Picked for you: Purina Pro Plan Grain for $35.52.",
+     "Picked for you: Purina Pro Plan Grain Free for $35.52.", "incoherent"),
+    (CASE, "Say hello to Mastten for Samsung Galaxy S21 Plus Case 5G 6.7 for $7.99.",
+     'Say hello to the Mastten case for the Samsung Galaxy S21 Plus 5G (6.7") for $7.99.',
+     "incoherent"),
+    (PLANE, "HANGHANG 1/144 scale C-130 diecast model plane, $34.99.",
+     "HANGHANG 1/200 scale C-130 diecast model plane, $34.99.", "wrong_number"),
+    (TEE_SLIP, "Chkokko Men Mustard Yelow Solid V-Neck T-shirt",
+     "Chkokko mustard yellow V-neck T-shirt for men", "incoherent"),
+    (DRESS, "A white maxi %S for girls from ADIVA.", "A white maxi dress for girls from ADIVA.",
+     "incoherent"),
+])
+def test_slips_of_sets_22_and_23_block_and_the_copy_put_right_passes(product, bad, good, defect):
+    blocked = judge(bad, product)
+    assert not blocked.ok and defect in {f.defect or "compliance" for f in blocked.findings}, (
+        blocked.findings)
+    assert judge(good, product).ok, judge(good, product).findings
+
+
+def test_chinese_cut_to_one_character_or_somewhat_of_nothing_blocks():
+    skirt = ProductFacts(product_id="q", title="裙", facts={"类型": ["裙"]}, currency="CNY")
+    assert not judge("裙，适合你的选择。", skirt, locale="zh-CN").ok
+    shirt = ProductFacts(product_id="g", title="格子衬衫", currency="CNY",
+                         facts={"类型": ["上衣"], "图案": ["格子"], "衣样式": ["衬衫"]})
+    assert not judge("格子衬衫，口袋设计带来几分，很有格调。", shirt, locale="zh-CN").ok
+    made = [t for kind in CopyKind for t in template_variants(CopyRequest(
+        profile=ShopperProfile.cold("s"), product=skirt, kind=kind, locale="zh-CN"), n=3)]
+    assert "裙，适合你的选择。" not in made
+
+
+def test_templates_open_on_a_capital_meet_no_book_and_keep_a_name_in_one_case():
+    shops = [ProductFacts(product_id="m", title="meriggiare Women Black Sneakers",
+                          brand="meriggiare", price=999.0, currency="INR"),
+             ProductFacts(product_id="g", title="How the Garcia Girls Spent Their Summer",
+                          price=8.4, currency="USD"),
+             ProductFacts(product_id="f", price=9.99, currency="USD", title=(
+                 "Salon Quality Foot File with Dead Skin Catcher, Callus Remover"))]
+    for product in shops:
+        texts = [t for kind in CopyKind for t in template_variants(CopyRequest(
+            profile=ShopperProfile.cold("s"), product=product, kind=kind, locale="en-US"),
+            n=3)]
+        assert texts, product.title
+        assert not any(t[:1].islower() or t.startswith("Meet How") or "Salon quality" in t
+                       for t in texts), texts

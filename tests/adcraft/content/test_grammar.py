@@ -81,6 +81,12 @@ def test_a_dash_between_phrases_and_a_hyphen_before_and_are_english():
     ("Maroon printed straight kurta, has a shoulder straps, straight hem.", "plural noun"),
     ("yellow and white striped T-shirt with a polo collar.", "lower case"),
     ("The clear feeder mounts on you window with suction cups.", "'your'"),
+    # a maker that styles its name in lower case still opens a sentence in capitals
+    ("meriggiare Women Black Sneakers for 999.00 INR, now in store.", "lower case"),
+    ("FableStreet's black A-line dress for women are woven with a round neck.",
+     "plural verb"),
+    ("A protective case with a magnetic ring holder and a kickstands.", "plural noun"),
+    ("Meet How the Garcia Girls Spent Their Summer for $8.40.", "question word"),
 ])
 def test_number_agreement_a_lower_case_start_and_you_for_your_are_slips(text, reason):
     assert any(reason in f.message for f in grammar_slips(text)), grammar_slips(text)
@@ -89,8 +95,11 @@ def test_number_agreement_a_lower_case_start_and_you_for_your_are_slips(text, re
 @pytest.mark.parametrize("text,own", [
     ("Two BN-LINK mini 24-hour outlet timers for indoor use.", ""),
     ("A maroon kurta with shoulder straps and a straight hem.", ""),
-    ("etguuds USB-C cables, 3 ft, 2-pack", "etguuds USB C Cable 3ft 2-Pack"),
+    ("The etguuds USB-C cables, 3 ft, 2-pack", "etguuds USB C Cable 3ft 2-Pack"),
     ("A glasses case for you, in a two pack design.", ""),
+    ("A women's analogue watch with a steel bracelet.", ""),
+    ("We think you will like How the Garcia Girls Spent Their Summer.", ""),
+    ("This dress for women has pockets.", ""),
 ])
 def test_their_correct_forms_are_no_slip(text, own):
     assert grammar_slips(text, own_words=own) == []
