@@ -40,7 +40,7 @@ def judge(text, product, kind="ad_copy", locale="en-US"):
     return CopyGate(kind=CopyKind(kind), locale=locale).judge(text, product)
 
 
-@pytest.mark.parametrize("product,bad,good,defect", [
+SLIPS_16_19 = [
     (POMPOMS, "50 black acrylic pom poms with two hundred adhesive eyes, $11.89.",
      "50 black acrylic pom poms with 100 adhesive eyes, $11.89.", "wrong_number"),
     (TOY_HOLDER, "The perfect bathtub toy holder: two mesh organizers and six hooks.",
@@ -52,12 +52,7 @@ def judge(text, product, kind="ad_copy", locale="en-US"):
     (TEE, "A grey printed T-shirt for men from STAR WAR, with a round neck.",
      "A grey printed T-shirt for men from STAR WARS, with a round neck.",
      "wrong_brand_or_name"),
-])
-def test_a_slip_of_the_fresh_sets_blocks_and_the_copy_put_right_passes(
-        product, bad, good, defect):
-    blocked = judge(bad, product)
-    assert not blocked.ok and defect in {f.defect for f in blocked.findings}, blocked.findings
-    assert judge(good, product).ok, judge(good, product).findings
+]
 
 
 def test_a_chinese_number_the_data_does_not_give_blocks():
@@ -105,7 +100,7 @@ MASKS = ProductFacts(product_id="wis", title=(
 APP = ProductFacts(product_id="app", title="GSN Casino Slots Games", price=0.0, currency="USD")
 
 
-@pytest.mark.parametrize("product,bad,good,defect", [
+SLIPS_20_21 = [
     (TOCOL, "Meet TOCOL for $12.99.", "A TOCOL privacy screen protector for $12.99.",
      "off_product"),
     (PILLOWS, "Rajasthan Decor Set of 2 Screen Print Pillow Cover",
@@ -118,12 +113,7 @@ APP = ProductFacts(product_id="app", title="GSN Casino Slots Games", price=0.0, 
      "A 24-pack of WIS hyaluronic acid sheet masks for dry and sensitive skin.", "compliance"),
     (APP, "GSN Casino Slots Games for $0.00, now in store.",
      "GSN Casino Slots Games, now in store.", "wrong_number"),
-])
-def test_slips_of_sets_20_and_21_block_and_the_copy_put_right_passes(product, bad, good, defect):
-    blocked = judge(bad, product)
-    assert not blocked.ok and defect in {f.defect or "compliance" for f in blocked.findings}, (
-        blocked.findings)
-    assert judge(good, product).ok, judge(good, product).findings
+]
 
 
 def test_templates_quote_no_zero_price_name_no_maker_alone_and_give_a_described_thing_no_meet():
@@ -154,7 +144,7 @@ DRESS = ProductFacts(product_id="adiva", title="ADIVA Girls White Maxi Dress", b
                      price=1299.0, currency="INR")
 
 
-@pytest.mark.parametrize("product,bad,good,defect", [
+SLIPS_22_23 = [
     (KEVIN, "Meet Kevin Murphy.", "Kevin Murphy Gritty Business, 100mg.", "off_product"),
     (CALM, "Natural Vitality Calm PLUS calcium supplement powder, 8 ounces, to help you sleep "
      "better.", "Natural Vitality Calm PLUS calcium supplement powder, 8 ounces.", "compliance"),
@@ -169,12 +159,7 @@ DRESS = ProductFacts(product_id="adiva", title="ADIVA Girls White Maxi Dress", b
      "Chkokko mustard yellow V-neck T-shirt for men", "incoherent"),
     (DRESS, "A white maxi %S for girls from ADIVA.", "A white maxi dress for girls from ADIVA.",
      "incoherent"),
-])
-def test_slips_of_sets_22_and_23_block_and_the_copy_put_right_passes(product, bad, good, defect):
-    blocked = judge(bad, product)
-    assert not blocked.ok and defect in {f.defect or "compliance" for f in blocked.findings}, (
-        blocked.findings)
-    assert judge(good, product).ok, judge(good, product).findings
+]
 
 
 def test_chinese_cut_to_one_character_or_somewhat_of_nothing_blocks():
@@ -202,3 +187,12 @@ def test_templates_open_on_a_capital_meet_no_book_and_keep_a_name_in_one_case():
         assert texts, product.title
         assert not any(t[:1].islower() or t.startswith("Meet How") or "Salon quality" in t
                        for t in texts), texts
+
+
+@pytest.mark.parametrize("product,bad,good,defect", SLIPS_16_19 + SLIPS_20_21 + SLIPS_22_23)
+def test_a_slip_of_the_fresh_sets_blocks_and_the_copy_put_right_passes(
+        product, bad, good, defect):
+    blocked = judge(bad, product)
+    assert not blocked.ok and defect in {f.defect or "compliance" for f in blocked.findings}, (
+        blocked.findings)
+    assert judge(good, product).ok, judge(good, product).findings
