@@ -155,10 +155,12 @@ class WellFormed:
                                defect="wrong_language"))
             return out
         if want in CJK_LOCALES:
-            if want == "zh" and (_CJK_BREAKS_OFF.search(text) or _left_open(text) or (
-                    _CJK_CLAUSE_CUT.search(text))):
+            if want == "zh" and (_CJK_BREAKS_OFF.search(text) or _left_open(text)):
                 out.append(Finding(self.name, "block", "the copy stops mid-sentence",
                                    text[-2:], defect="incoherent"))  # "通勤、休闲都"
+            elif want == "zh" and (cut := _CJK_CLAUSE_CUT.search(text)):
+                out.append(Finding(self.name, "block", "a clause cut short",
+                                   cut.group(0), defect="incoherent"))
             bare = re.sub(r"^(?:这款|这件|这条)|[。！.!\s]+$", "", text.strip())
             if want == "zh" and bare and bare != text.strip() and bare in facts.title and (
                     text.strip()[:2] in {"这款", "这件", "这条"}):  # "这款蕾丝A字裙。"
