@@ -76,7 +76,8 @@ def _adgen_title(facts: dict[str, list[str]]) -> str:
     thing = (facts.get("衣样式") or [""])[0] or next(
         (v for k in ("裙型", "裤型", "裙长") for v in facts.get(k, [])[:1]
          if v.endswith(("裙", "裤"))), "") or (facts.get("类型") or [""])[0]
-    return "".join(dict.fromkeys(p for p in parts if p and p not in thing)) + thing
+    # not "字母牛仔布牛仔裙": a part that shares its first two characters with the thing
+    return "".join(dict.fromkeys(p for p in parts if p and p[:2] not in thing)) + thing
 
 
 def _adgen(round_: int, used_text: set[str]) -> list[dict]:
@@ -128,7 +129,7 @@ def candidates(folder: Path, half: str, letter: str) -> None:
     from adcraft.settings import GenerationSettings, get_settings
 
     rows = json.loads((folder / f"products_{half}.json").read_text())
-    rng = random.Random(ord(letter))
+    rng = random.Random(sum(map(ord, letter)))
     out, asks = [], []
     for i, row in enumerate(rows):
         product, locale = ProductFacts(**row["product"]), LOCALES[row["catalogue"]]
@@ -147,7 +148,7 @@ def candidates(folder: Path, half: str, letter: str) -> None:
             out.append({"product": row["product"], "kind": "description", "locale": locale,
                         "text": row["human_copy"], "source": "human"})
     generator = CopyGenerator.from_folder(get_settings().generator_model_dir)
-    settings = GenerationSettings().model_copy(update={"seed": 4000 + ord(letter)})
+    settings = GenerationSettings().model_copy(update={"seed": 4000 + sum(map(ord, letter))})
     written = generator.generate([build_messages(r) for r, _ in asks], n=1, settings=settings)
     for (request, product), texts in zip(asks, written):
         out += [{"product": product, "kind": request.kind.value, "locale": request.locale,
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("candidates", help="template, generator and catalogue copy")
     c.add_argument("folder", type=Path)
     c.add_argument("half", choices=["lo", "hi"])
-    c.add_argument("letter", help="the set's id letter (freshX-0001, ...)")
+    c.add_argument("letter", help="the set's id letters (freshX-0001, freshAA-0001, ...)")
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
         raise SystemExit(f"{SHARED} is absent: fresh sets are drawn from ../shared/data")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from adcraft.content.claims import FactVocabulary, normalise
-from adcraft.content.numbers import CURRENCIES, NUMBER, amount, close, decimals
+from adcraft.content.numbers import CURRENCIES, NUMBER, amount, close, decimals, rounds
 from adcraft.content.request import MAX_CHARS, CopyKind, ProductFacts
 from adcraft.features.profiles import ShopperProfile
 from adcraft.settings import DEFAULT_COMPLIANCE_TERMS
@@ -120,7 +120,7 @@ class Grounding:
             else:  # a percentage is never the price ("50%" off a €49.99 jacket)
                 measured = unit == "%" or re.match(r"\s?[^\W\d_]", copy[m.end():])  # "30W"
                 held = numbers if measured or facts.price is None else [*numbers, facts.price]
-                ok = any(close(value, n) for n in held) if not decimals(
+                ok = any(rounds(value, n) for n in held) if not decimals(
                     m.group("amount")) else any(
                     abs(value - n) < 1e-9 and decimals(raw) for n, raw in written) or (
                     len(held) > len(numbers) and abs(value - held[-1]) < 0.005)

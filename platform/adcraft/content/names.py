@@ -183,6 +183,7 @@ def misspelt(word: str, held) -> str | None:
 
 
 TYPO_OF_ZIPF = 3.5  # a common word: "attached" of "attched", "wallet" of "walet"
+LONG_TYPO_OF_ZIPF = 3.0  # for words of eight letters or more: "embroidered" of "embroidared"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -200,9 +201,12 @@ def typo_of(word: str) -> str | None:
              + [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
              + [a + c + b for a, b in splits for c in _LETTERS])
     # the likeliest word keeps the first letter ("yellow" of "yelow", not "below")
-    best = max(set(edits) - {word}, key=lambda e: (word_zipf(e) >= TYPO_OF_ZIPF,
+    best = max(set(edits) - {word}, key=lambda e: (word_zipf(e) >= LONG_TYPO_OF_ZIPF,
                                                    e[:1] == word[:1], word_zipf(e)))
-    return best if word_zipf(best) >= TYPO_OF_ZIPF else None
+    # a long word has few neighbours: one letter from a less common word is still a typo
+    # ("embroidared"); a short one may be a word of its own ("dohar", not "doha")
+    return best if word_zipf(best) >= (TYPO_OF_ZIPF if len(word) < 8 else LONG_TYPO_OF_ZIPF) \
+        else None
 
 
 def titled_typo(word: str, facts) -> str | None:

@@ -52,6 +52,16 @@ def close(x: float, y: float) -> bool:
     return abs(x - y) <= NUMBER_TOLERANCE * abs(y) + 1e-9
 
 
+def rounds(x: float, y: float) -> bool:
+    """`x` is `y` or `y` rounded: to a whole number (4 of 3.99), or to a round number
+    within the tolerance (2000 of 2017, 50 of 49.99); not another number near it (2015
+    for 2017)."""
+    if abs(x - y) < 1e-9 or (x == int(x) and abs(x - round(y)) < 1e-9):
+        return True
+    digits = str(int(x))
+    return close(x, y) and len(digits) - len(digits.rstrip("0")) >= max(1, len(digits) - 2)
+
+
 # ---- counts
 
 _N = r"(\d+|" + "|".join(sorted((w for w in NUMBER_WORDS if w.isalpha()), key=len,

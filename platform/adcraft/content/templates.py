@@ -76,7 +76,9 @@ def _name(request: CopyRequest, limit: int) -> str:
             # (not "Meet TOCOL.": the maker, not what is sold)
             # "Mouse Pad" of "Mouse Pad, Qcute ...": what it is, so "the mouse pad"
             name = _with_pack(name, title, limit)
-            if generic and name.startswith(generic):
+            if generic and name.startswith(generic) or (
+                    not request.product.brand and name.lower() == _title_type(
+                        request.product).lower()):  # "Electric Stapler": its type alone
                 return as_common_noun(name)
             kind = _title_type(request.product) if len(name.split()) == 1 else ""
             # "Kauma" of "Kauma - Vinyl Record Storage Box ...": the maker, and what it is
@@ -96,7 +98,7 @@ def _with_pack(name: str, title: str, limit: int) -> str:
 
 
 NAME_WORDS = 10  # a longer title is a list of search keywords, not what a person says
-_KEYWORD_LIST = re.compile(r"[|,\[]|\s[-–]\s|\w-\s|\s-\w")
+_KEYWORD_LIST = re.compile(r"[|,\[]|\s[-–]\s|\w-\s|\s-\w|\s{3,}")
 _AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")  # "100", "18", not "FC5", "9A"
 
 
@@ -116,7 +118,8 @@ def says_twice(name: str) -> bool:
         b.isdigit() and a.startswith(b) for a, b in zip(words, words[1:]))
 
 
-_TITLE_BREAK = re.compile(r"\s*(?:[|,(\[:;]|\s[-–]\s|(?<=\w)-\s)")
+# a title's parts kept apart by wide spaces ("The Pale Emperor       Explicit Lyrics")
+_TITLE_BREAK = re.compile(r"\s*(?:[|,(\[:;]|\s[-–]\s|(?<=\w)-\s)|\s{3,}")
 SHORT_NAME_CHARS = 40
 PHRASE_NAME_CHARS = 60  # a name that stops where the title says what it is for
 
@@ -146,6 +149,8 @@ def _short(request: CopyRequest) -> str:
             r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", words[-1]) and words[-1].lower() in stated:
         return f"{brand} {words[-1]}"  # the type, as the shop's category names it
     kind = _title_type(product)  # "EthnoVogue Kurta Set" of a 13-word title
+    if kind and not product.title.lower().startswith(f"{brand} {kind}".lower()):
+        kind = kind.split()[-1]  # "Puma T-shirt", not "Puma City FC T-shirt" (Manchester ...)
     if kind and brand and product.title.lower().startswith(brand.lower()):
         named = f"{brand} {kind}"
         return named if len(named) <= SHORT_NAME_CHARS else ""
@@ -175,6 +180,10 @@ def _noun_ended(name: str) -> str:
         return name
     if lower.split()[-1].strip(".") in _COMPANY:
         return ""  # "Neater Pet Brands" of "Neater Pet Brands - Camping Style Pet Bowl"
+    words = name.split()
+    if len(words) >= 3 and words[-1].isalpha() and words[-1].islower() and all(
+            w[:1].isupper() or not w[:1].isalpha() for w in words[:-1]):
+        return _noun_ended(" ".join(words[:-1]))  # "Remote Control fit" (for Apex ...)
     doc = parse(lower)
     for token in reversed(doc):
         if not (token.is_punct or token.tag_ in _NOT_A_NAME_END or (

@@ -59,12 +59,13 @@ _RUN_TOGETHER = re.compile(r"[a-z]{2,}\d+\s|\d[A-Z][a-z]{2,}|[a-z][,;:][A-Za-z]|
 _FIELD_LABEL = re.compile(r"\b[a-z]+ (?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+: [A-Z0-9]")
 # "Regular Fabric: Cotton GSM: 550 GSM Colour: Black": fields run in, no full stops
 _FIELD_PAIR = re.compile(r"(?<=\w )[A-Z][A-Za-z]*(?: [a-z]+)?: [A-Z0-9]")
-RUN_ON_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ"}  # "beads Secured with"
+RUN_ON_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "SCONJ",  # "beads Secured with"
+              "NUM"}  # "waist band Three pockets"
 _BARE_UNIT = re.compile(  # not "1 fl oz"
     r"(?<![\d.,\s])(?<!\bfl)(?<!\bfl\.)\s+(ml|g|kg|mg|cm|mm|l|oz|mAh|W|GB|TB)\b(?!-)")
 BREAKING_WORDS = {"a", "an", "the", "with", "of", "and", "or", "from", "in", "to",
                   # "made to pull off your.": a possessive or determiner wants its noun
-                  "your", "my", "our", "their", "its", "every"}
+                  "your", "my", "our", "their", "its", "every", "that"}
 CUT_WORDS = {"a", "an", "the", "of"}  # "Set of for 499 INR": cut short
 NAME_END_POS = {"ADJ", "ADP", "DET", "CCONJ", "SCONJ", "PART"}
 _ENDS_SENTENCE = re.compile(r"[.!?…)\]\"'”’»]\s*$")
@@ -94,7 +95,7 @@ def _left_open(text: str) -> bool:
     return quotes.count('"') % 2 == 1 or any(text.count(a) > text.count(b) for a, b in _PAIRS)
 
 
-_BARE_LAST = re.compile(r",\s+(?:and|or)\s+([^\W\d_]+)\W*$")
+_BARE_LAST = re.compile(r",\s+(?:(?:and|or)\s+)?([^\W\d_]+)\W*$")
 
 
 def _other_script(text: str, facts: ProductFacts) -> str | None:
@@ -222,8 +223,12 @@ class WellFormed:
             out.append(Finding(self.name, "block", f"the copy stops mid-word: '{last}'",
                                last, defect="incoherent"))  # "embossed" cut to "embosse"
         bare = _BARE_LAST.search(text)
-        if bare and (bare.group(1).lower() in part_words() or parse(bare.group(1))[
-                0].pos_ in {"ADJ", "VERB"}):  # "..., straight hem, and polyester"
+        joined = bare and re.match(r",\s+(?:and|or)\s", bare.group(0))
+        # "..., straight hem, and polyester"; "..., slip-on closure, cropped" (not "...
+        # Lopper (Body Only), Green.": a colour after a comma names the product's)
+        if bare and (joined and (bare.group(1).lower() in part_words() or parse(bare.group(
+                1))[0].pos_ in {"ADJ", "VERB"}) or not joined and parse(bare.group(1))[
+                0].tag_ in {"VBN", "VBD"} and bare.group(1).islower()):
             out.append(Finding(self.name, "block", "a list ends on a word that names nothing",
                                bare.group(0).strip(" ,"), defect="incoherent"))
         lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -320,7 +325,9 @@ class WellFormed:
             # "... Screen Protector Designed" (for iPhone ...), "... Macaroni" (and Cheese)
             # "LED Bulbs 40W" (Equivalent): the number was another bulb's
             # "Pro Plan Grain" (Free): the name's last word was the next one's
-            stops = stops or words[n].lower().strip(",") in {
+            # "Remote Control fit" (for Apex ...): a title's lower-case joining word
+            stops = stops or (end.isalpha() and end.islower() and words[n].lower() in {
+                "for", "with", "to"}) or words[n].lower().strip(",") in {
                 "and", "&", "of", "equivalent", "free"} or bool(
                 last and last[-1].tag_ in {"VBD", "VBN"} and last[-1].text.endswith("ed"))
             return prefix if last and (last[-1].pos_ in NAME_END_POS or stops) else None
@@ -368,7 +375,8 @@ class WellFormed:
             before = doc[token.i - 1]
             starts_name = title and text[token.idx:].startswith(" ".join(title.split()[:2]))
             if token.is_title and token.pos_ in RUN_ON_POS and before.is_alpha \
-                    and before.is_lower and not starts_name:
+                    and before.is_lower and not starts_name and (
+                    token.pos_ != "NUM" or token.is_alpha):  # "band Three", not "for 6V"
                 out.append(Finding(self.name, "block", "a sentence runs into the next",
                                    f"{before.text} {token.text}", defect="incoherent"))
         last = doc[-1] if len(doc) else None
