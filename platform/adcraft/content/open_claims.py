@@ -94,8 +94,8 @@ def _multiplied(doc, i: int) -> bool:
 
 def _value(words: list[str]) -> float:
     total = current = 0
-    for w in words:
-        v = NUMBER_WORDS[w]
+    for w in words:  # the run may open on the word asked about: "one", "1" ("one hundred")
+        v = NUMBER_WORDS.get(w) or (1 if w == "one" else _number(w) or 0)
         if v == 100:
             current = max(current, 1) * 100
         elif v == 1000:

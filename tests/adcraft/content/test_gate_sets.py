@@ -248,3 +248,9 @@ def test_a_slip_of_the_fresh_sets_blocks_and_the_copy_put_right_passes(
     assert not blocked.ok and defect in {f.defect or "compliance" for f in blocked.findings}, (
         blocked.findings)
     assert judge(good, product).ok, judge(good, product).findings
+
+
+def test_a_run_of_number_words_that_opens_on_one_gets_a_verdict():
+    # set 26: "one" opens a run of number words ("one-two"); the gate raised KeyError
+    verdict = judge("A one-two set of brushes from Ira Soleil.", FLARE)
+    assert not verdict.ok and verdict.findings
