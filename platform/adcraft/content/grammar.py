@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from adcraft.content.guardrails import Finding
-from adcraft.content.reading import parse
+from adcraft.content.reading import parse, word_zipf
 
 NAME = "well_formed"
 # "an hour", "an honest", "an heirloom", "an herb" (the h is not sounded)
@@ -31,6 +31,7 @@ _TWO_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 # "Back Scrubber for Shower for $21.99": a title's 'for' then the price's
 _FOR_FOR_PRICE = re.compile(
     r"\bfor (?![Yy]ou\b)(?:(?!\band\b)[^.,;:!?]){1,40}? for (?:[$€£₹]|Rs\.?\s?)?\d")
+_WHO = "women|men|kids|adults|boys|girls|toddlers|teens|babies|ladies|unisex"
 _DEBRIS = [(re.compile(r"\S+\s\|\s\S+|\w\|\w"),
             "a list of keywords split by '|', not a sentence"),
            (re.compile(r"[A-Za-z]+- (?!and\b|or\b|to\b)\w+"), "a hyphen left hanging"),
@@ -40,9 +41,12 @@ _DEBRIS = [(re.compile(r"\S+\s\|\s\S+|\w\|\w"),
            # ("We think you will like How the ..." reads as the book)
            (re.compile(r"\b(?:[Mm]eet|hello to) (?:How|What|Why|When|Where|Who|If|Because"
                        r"|I|We|You|It|They|She|He)\b"),
-            "a title that opens on a question word or a pronoun, said as a name")]
+            "a title that opens on a question word or a pronoun, said as a name"),
+           # "Posture Corrector for Women Men", "Kits for Kids Adults": a title's keywords
+           (re.compile(rf"\bfor (?!(\w+)\s+\1\b)(?:{_WHO})\s+(?:{_WHO})\b", re.IGNORECASE),
+            "two audiences side by side without 'and': a title's search keywords")]
 _PLURAL_VERBS = {"have", "are", "were", "do", "don't", "come", "feature", "make", "keep",
-                 "give", "offer", "add", "look", "fit", "feel"}
+                 "give", "offer", "add", "look", "fit", "feel", "mix"}
 _SINGULAR_VERBS = {"is", "has", "was", "does", "comes", "features", "makes", "keeps"}
 _PLURAL_DETS = {"these", "those"}
 _CAUSATIVES = {"let", "lets", "make", "makes", "help", "helps", "watch", "see", "have"}
@@ -137,6 +141,13 @@ def grammar_slips(text: str, own_words: str = "") -> list[Finding]:
             if verb is not None:
                 out.append(_finding("a singular subject with a plural verb",
                                     doc[token.i:verb + 1].text))
+    for token in doc:  # "jogger jeans for boys is"
+        if token.lower_ in {"is", "has", "comes"}:
+            head = _plural_before_phrase(doc, token.i)
+            if head is not None:
+                out.append(_finding("a plural subject with a singular verb",
+                                    doc[head:token.i + 1].text))
+    out += _adjective_left(doc)
     for token in doc:  # "These loafers from Call It Spring is"
         if token.lower_ in _PLURAL_DETS and token.tag_ == "DT":
             verb = _verb_after_plural(doc, token.i)
@@ -246,7 +257,8 @@ def _plural_after_one(doc, det: int) -> int | None:
         return None
     if i < len(doc) and doc[i].pos_ == "ADP":
         end = i + 1
-        while end < len(doc) and end - i <= 4 and doc[end].pos_ in _NOUN_PHRASE_POS:
+        while end < len(doc) and end - i <= 4 and (doc[end].pos_ in _NOUN_PHRASE_POS or (
+                doc[end].tag_ == "DT" and end == i + 1)):  # "from The Indian Garage Co"
             end += 1
         if end < len(doc) and doc[end - 1].tag_ in {"NNS", "NNPS"} and doc[
                 end - 1].pos_ != "PROPN":
@@ -280,6 +292,45 @@ def _subject_before_phrase(doc, verb: int) -> int | None:
         return None
     noun = i - 1
     return noun if noun >= 0 and doc[noun].tag_ == "NN" and _singular_phrase(doc, noun) else None
+
+
+def _plural_before_phrase(doc, verb: int) -> int | None:
+    """The index of the plural noun that opens the copy ("Pepe Jeans blue jogger jeans")
+    before a short phrase on 'for', 'with', ... (not 'of': "a pack of socks for men is")
+    and the singular verb at `verb`, else None."""
+    i = verb - 1
+    while i > 0 and verb - i <= 3 and doc[i].pos_ in _NOUN_PHRASE_POS:
+        i -= 1
+    if i == verb - 1 or doc[i].tag_ != "IN" or doc[i].lower_ in {"of", "like", "than"}:
+        return None
+    noun = i - 1
+    if noun < 1 or doc[noun].tag_ != "NNS" or not doc[noun].text.islower():
+        return None
+    j = noun - 1
+    while j >= 0 and doc[j].pos_ in _NOUN_PHRASE_POS and doc[j].lower_ not in _COUNT_NOUNS:
+        j -= 1
+    return noun if j < 0 else None
+
+
+def _adjective_left(doc) -> list[Finding]:
+    """A phrase that ends on its adjective, its noun missing: "long sleeves and a
+    ribbed.", "a V-neck and long" (not "soft and warm.")."""
+    out = []
+    for token in doc[1:]:
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if after is not None and after.text not in ".!?":
+            continue
+        before = doc[token.i - 1]
+        word = token.lower_
+        if before.lower_ in {"a", "an"} and len(word) >= 6 and word.endswith("ed") and (
+                word != "hundred"):
+            out.append(_finding("a phrase ends on its adjective: its noun is missing",
+                                f"{before.text} {token.text}"))
+        elif token.tag_ == "JJ" and before.lower_ == "and" and token.i >= 2 and doc[
+                token.i - 2].tag_ == "NN" and word_zipf(word) >= 4.5:  # not "or oatmeal"
+            out.append(_finding("a phrase ends on its adjective: its noun is missing",
+                                doc[token.i - 2:token.i + 1].text))
+    return out
 
 
 def _singular_phrase(doc, head: int) -> bool:

@@ -184,6 +184,8 @@ def misspelt(word: str, held) -> str | None:
 
 TYPO_OF_ZIPF = 3.5  # a common word: "attached" of "attched", "wallet" of "walet"
 LONG_TYPO_OF_ZIPF = 3.0  # for words of eight letters or more: "embroidered" of "embroidared"
+VERY_LONG_TYPO_OF_ZIPF = 2.0  # eleven letters or more
+LONG_TYPO_LETTERS = 9  # a coined name a letter more than a word is shorter ("Maxico")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -205,8 +207,9 @@ def typo_of(word: str) -> str | None:
                                                    e[:1] == word[:1], word_zipf(e)))
     # a long word has few neighbours: one letter from a less common word is still a typo
     # ("embroidared"); a short one may be a word of its own ("dohar", not "doha")
-    return best if word_zipf(best) >= (TYPO_OF_ZIPF if len(word) < 8 else LONG_TYPO_OF_ZIPF) \
-        else None
+    least = TYPO_OF_ZIPF if len(word) < 8 else LONG_TYPO_OF_ZIPF if len(word) < 11 else (
+        VERY_LONG_TYPO_OF_ZIPF)  # "multicoloured" of "multicolured"
+    return best if word_zipf(best) >= least else None
 
 
 def titled_typo(word: str, facts) -> str | None:
@@ -223,8 +226,9 @@ def titled_typo(word: str, facts) -> str | None:
     # a letter dropped ("Yelow") or two swapped; a letter more or another letter is how
     # model names are coined ("Orosa", "Qcute", "Maxico")
     typo = typo_of(word.lower())
-    return typo if typo and (len(typo) > len(word) or sorted(typo) == sorted(
-        word.lower())) else None
+    # ... but a long word a letter more than a word is a typo ("Tourquoise")
+    return typo if typo and (len(typo) > len(word) or len(word) >= LONG_TYPO_LETTERS or sorted(
+        typo) == sorted(word.lower())) else None
 
 
 def brand_as_written(word: str, brand: str | None) -> str | None:
@@ -350,6 +354,8 @@ def as_common_noun(name: str) -> str:
     """A generic name as running text says it: "the fire truck toys with play mat"; with
     a rarer word that may be a name, as the title writes it ("the Coleman Rolling
     Cooler", "the Salon Quality Foot File": not half in capitals)."""
+    if re.match(r"(?:The|A|An)\s", name):
+        return name  # "The American Lady (The Glassblower Trilogy Book 2)": no "the The"
     words = name.split()
     if all(_common(w.strip(",.")) or not w[:1].isupper() for w in words):
         return "the " + " ".join(w.lower() if w[1:].islower() else w for w in words)

@@ -215,8 +215,9 @@ def unit_dropped(text: str, title: str) -> str | None:
     """A measure of the title quoted without its unit, the name copied as the title
     writes it up to there ("Case 5G 6.7" of 'Case 5G 6.7",Full Body ...'): the number
     no longer says what it measures."""
-    for m in re.finditer(rf"(\S+) (\d+(?:\.\d+)?)(?![\w.\"″/%-]|{_MEASURED}|\s*(?:x|by|to|-)\s*\d)",
-                         text):
+    # "90." ends a sentence ("Eau De Toilette 90. Yours ..."); "6.7" is one number
+    for m in re.finditer(rf"(\S+) (\d+(?:\.\d+)?)(?![\w\"″/%-]|\.\d|{_MEASURED}|"
+                         rf"\s*(?:x|by|to|-)\s*\d)", text):
         if re.search(rf"(?<!\S){re.escape(m[1])} {re.escape(m[2])}{_MEASURED}", title):
             return m.group(0)
     return None

@@ -67,7 +67,7 @@ def _name(request: CopyRequest, limit: int) -> str:
     ("Innova GStar Shryke Distance Driver Golf Disc [Colors may vary]"), else its head
     ("Redmi 9A"); "" when none fits: a cut title leaves dangling words ("TENOC Phone
     Case Compatible")."""
-    title = request.product.title.strip()
+    title = _untagged(request.product.title)
     head = _noun_ended(_TITLE_BREAK.split(title, maxsplit=1)[0].strip())
     generic = generic_phrase(request.product)
     for name in (title if _reads_as_name(title) else "",
@@ -78,27 +78,39 @@ def _name(request: CopyRequest, limit: int) -> str:
             name = _with_pack(name, title, limit)
             if generic and name.startswith(generic) or (
                     not request.product.brand and name.lower() == _title_type(
-                        request.product).lower()):  # "Electric Stapler": its type alone
-                return as_common_noun(name)
+                        request.product).lower() and len(name.split()) >= 2 and all(
+                        w[1:].islower() for w in name.split())):
+                return as_common_noun(name)  # "Electric Stapler": its type alone (not TikTok)
             kind = _title_type(request.product) if len(name.split()) == 1 else ""
             # "Kauma" of "Kauma - Vinyl Record Storage Box ...": the maker, and what it is
             if kind and kind.lower() not in name.lower() and len(name) + len(kind) < limit:
-                return f"{name} {kind}"
+                # "Reminisce Print Magazine" of "Reminisce    Print Magazine", not twice
+                return kind if kind.lower().startswith(name.lower()) else f"{name} {kind}"
             return name
     return ""
+
+
+def _untagged(title: str) -> str:
+    """The title without a tag before it ("[Old Version] TurboTax Business 2017") or a
+    stock code after it ("... Beginners Bras TEENAGER-WHT-BLK")."""
+    bare = _STOCK_CODE.sub("", re.sub(r"^\s*\[[^\]]*\]\s*", "", title)).strip()
+    return bare or title.strip()
 
 
 def _with_pack(name: str, title: str, limit: int) -> str:
     """A name cut from the title keeps how many it comes as ("Trash Pack Series #5
     Figure, 12-Pack", not a figure)."""
-    pack = next((phrase for form, _, phrase in counts(title)
-                 if form == "pack" and phrase.lower() not in name.lower()), "")
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", name)}
+    pack = next((phrase for form, _, phrase in counts(title) if form == "pack"
+                 and phrase.lower() not in name.lower()
+                 and phrase.split()[0].lower() not in words), "")  # not "Set, Set Of 5"
     return f"{name}, {pack}" if pack and name and name != title and len(name) + len(
         pack) + 2 <= limit else name
 
 
 NAME_WORDS = 10  # a longer title is a list of search keywords, not what a person says
 _KEYWORD_LIST = re.compile(r"[|,\[]|\s[-–]\s|\w-\s|\s-\w|\s{3,}")
+_STOCK_CODE = re.compile(r"\s[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){2,}$")  # "TEENAGER-WHT-BLK"
 _AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")  # "100", "18", not "FC5", "9A"
 
 
@@ -130,13 +142,13 @@ def _short(request: CopyRequest) -> str:
     ("Waterpik Aquarius Water Flosser Professional"), else the brand and the head's last
     word, its type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
     product = request.product
-    head = _noun_ended(_TITLE_BREAK.split(product.title, maxsplit=1)[0].strip())
+    head = _noun_ended(_TITLE_BREAK.split(_untagged(product.title), maxsplit=1)[0].strip())
     if head and len(head) <= SHORT_NAME_CHARS and len(_AMOUNT.findall(head)) <= 1 and (
             not says_twice(head)) and head != maker_only(product):
         return head
     # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese");
     # a set's whole title ("... Top with Dhoti Pants & Ethnic Jacket"): each thing is sold
-    phrase = _noun_ended(title_phrase(product.title, joins=False))
+    phrase = _noun_ended(title_phrase(_untagged(product.title), joins=False))
     if set_partner(product.title):
         phrase = product.title if len(product.title) <= PHRASE_NAME_CHARS else ""
     if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2 and len(
@@ -151,7 +163,8 @@ def _short(request: CopyRequest) -> str:
     kind = _title_type(product)  # "EthnoVogue Kurta Set" of a 13-word title
     if kind and not product.title.lower().startswith(f"{brand} {kind}".lower()):
         kind = kind.split()[-1]  # "Puma T-shirt", not "Puma City FC T-shirt" (Manchester ...)
-    if kind and brand and product.title.lower().startswith(brand.lower()):
+    if kind and brand and product.title.lower().startswith(brand.lower()) and not re.search(
+            r"(?:&|\band|\bby|\bof)$", brand.strip()):  # "Barbie by Many Frocks &": cut
         named = f"{brand} {kind}"
         return named if len(named) <= SHORT_NAME_CHARS else ""
     return ""
@@ -181,7 +194,8 @@ def _noun_ended(name: str) -> str:
     if lower.split()[-1].strip(".") in _COMPANY:
         return ""  # "Neater Pet Brands" of "Neater Pet Brands - Camping Style Pet Bowl"
     words = name.split()
-    if len(words) >= 3 and words[-1].isalpha() and words[-1].islower() and all(
+    if len(words) >= 3 and words[-1].isalpha() and words[-1].islower() and not words[
+            -2][:1].isdigit() and all(  # "Vitamin C 1000 mg" keeps its unit
             w[:1].isupper() or not w[:1].isalpha() for w in words[:-1]):
         return _noun_ended(" ".join(words[:-1]))  # "Remote Control fit" (for Apex ...)
     doc = parse(lower)

@@ -190,6 +190,19 @@ SLIPS_24_25 = [
      "incoherent"),
 ]
 
+LACOSTE = ProductFacts(product_id="lc", brand="Lacoste", price=4000.0, currency="INR",
+                       title="Lacoste Women L.12.12 Pour Elle Sparkling Eau De Toilette 90 ml")
+MUG = ProductFacts(product_id="am", brand="Archies", price=699.0, currency="INR",
+                   title="Archies Love Gifts Multicolured Printed Ceramic Coffee Mug")
+SLIPS_26_29 = [
+    # the title's unit dropped before a full stop: "90." is no decimal
+    (LACOSTE, "Lacoste Women L.12.12 Pour Elle Sparkling Eau De Toilette 90. Yours for "
+     "4000.00 INR.", "Lacoste L.12.12 Pour Elle Sparkling eau de toilette, 90 ml. Yours for "
+     "4000.00 INR.", "incoherent"),
+    (MUG, "Archies Love Gifts Multicolured Printed Ceramic Coffee Mug, picked for you.",
+     "A printed ceramic coffee mug from Archies, picked for you.", "incoherent"),
+]
+
 
 @pytest.mark.parametrize("title,never", [
     ("The Pale Emperor       Explicit Lyrics", "Explicit"),
@@ -241,7 +254,8 @@ def test_templates_open_on_a_capital_meet_no_book_and_keep_a_name_in_one_case():
 
 
 @pytest.mark.parametrize("product,bad,good,defect",
-                         SLIPS_16_19 + SLIPS_20_21 + SLIPS_22_23 + SLIPS_24_25)
+                         SLIPS_16_19 + SLIPS_20_21 + SLIPS_22_23 + SLIPS_24_25
+                         + SLIPS_26_29)
 def test_a_slip_of_the_fresh_sets_blocks_and_the_copy_put_right_passes(
         product, bad, good, defect):
     blocked = judge(bad, product)

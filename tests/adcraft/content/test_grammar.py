@@ -87,6 +87,11 @@ def test_a_dash_between_phrases_and_a_hyphen_before_and_are_english():
      "plural verb"),
     ("A protective case with a magnetic ring holder and a kickstands.", "plural noun"),
     ("Meet How the Garcia Girls Spent Their Summer for $8.40.", "question word"),
+    ("Posture Corrector for Women Men.", "two audiences"),
+    ("This white shirt from The Indian Garage Co come in a slim fit.", "plural verb"),
+    ("Pepe Jeans blue jogger jeans for boys is mid-rise and stretchable.", "singular verb"),
+    ("A grey sweatshirt with long sleeves and a ribbed. Yours for INR 1,039.", "adjective"),
+    ("A pink empire dress with embroidered detail, a V-neck and long", "adjective"),
 ])
 def test_number_agreement_a_lower_case_start_and_you_for_your_are_slips(text, reason):
     assert any(reason in f.message for f in grammar_slips(text)), grammar_slips(text)
@@ -100,6 +105,10 @@ def test_number_agreement_a_lower_case_start_and_you_for_your_are_slips(text, re
     ("A women's analogue watch with a steel bracelet.", ""),
     ("We think you will like How the Garcia Girls Spent Their Summer.", ""),
     ("This dress for women has pockets.", ""),
+    ("Posture corrector for women and men.", ""),
+    ("A pack of socks for men is here; jeans for boys are too.", ""),
+    ("A float for the beach, lake or rafting. Soft and long.", ""),
+    ("U.S. Polo Assn. Kids Girls Pink Dress", "U.S. Polo Assn. Kids Girls Pink Dress"),
 ])
 def test_their_correct_forms_are_no_slip(text, own):
     assert grammar_slips(text, own_words=own) == []

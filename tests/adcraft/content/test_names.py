@@ -87,6 +87,13 @@ def test_a_name_of_what_the_product_comes_with_or_a_typo_the_catalogue_made_is_b
     assert gate.judge("Black solid padded jacket, has a mock collar and 2 pockets", JACKET).ok
     assert CopyGate(locale="en-US").judge("The Marcy ME-709 recumbent exercise bike, $179.05",
                                           BIKE).ok
+    # a long word a letter more or less than a word is a typo the title made, even in
+    # capitals as titles write it (a coined name is short: "Maxico")
+    from adcraft.content.names import titled_typo, typo_of
+
+    assert titled_typo("Tourquoise", JACKET) == "turquoise"
+    assert typo_of("multicolured") in {"multicoloured", "multicolored"}
+    assert titled_typo("Maxico", JACKET) is None
 
 
 def test_the_brand_is_written_as_its_field_says():

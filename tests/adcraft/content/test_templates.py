@@ -102,6 +102,30 @@ def test_a_keyword_title_is_named_as_a_person_would(title, name, never):
     assert all(gate.judge(t, product).ok for t in texts), [gate.judge(t, product) for t in texts]
 
 
+@pytest.mark.parametrize("title,brand,locale,never", [
+    # a unit stays with its number, a tag before the title and a stock code after it go
+    ("Nature Made Extra Strength Vitamin C 1000 mg, Dietary Supplement for Immune Support, "
+     "100 Tablets", None, "en-US", "1000 for"),
+    ("[Old Version] TurboTax Business 2017 Fed + Efile PC Disc", None, "en-US", "["),
+    ("Lady Lyka Women Pack of 2 Beginners Bras TEENAGER-WHT-BLK", "Lady Lyka", "en-IN",
+     "TEENAGER"),
+    # no "the The", no name said twice, no "Set, Set Of 5", no English article in Chinese
+    ("The American Lady (The Glassblower Trilogy Book 2)", None, "en-US", "the The"),
+    ("Reminisce    Print Magazine", None, "en-US", "Reminisce Reminisce"),
+    ("MIAH Decor Set Of 5 Printed Handcrafted Kulladh Set", "MIAH Decor", "en-IN", "Set, Set"),
+    ("a字半身裙", None, "zh-CN", "the"),
+])
+def test_a_name_keeps_its_unit_and_loses_tags_codes_and_doubled_words(title, brand, locale,
+                                                                       never):
+    product = ProductFacts(product_id="n", title=title, brand=brand, price=9.95,
+                           currency="CNY" if locale == "zh-CN" else "USD")
+    texts = [t for kind in CopyKind for t in template_variants(CopyRequest(
+        profile=ShopperProfile.cold("s"), product=product, kind=kind, locale=locale), n=3)]
+    assert texts and not any(never in t for t in texts), texts
+    if "mg" in title:
+        assert any("1000 mg" in t for t in texts), texts
+
+
 def test_a_title_that_opens_on_its_maker_is_not_named_by_the_maker_alone():
     product = ProductFacts(product_id="bowl", title="Neater Pet Brands - Outdoor Camping Style "
                            "Pet Bowl - Enamel Ware Blue Black Granite Colors - Dog Cat No Tip "
