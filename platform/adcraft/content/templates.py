@@ -76,11 +76,8 @@ def _name(request: CopyRequest, limit: int) -> str:
             # (not "Meet TOCOL.": the maker, not what is sold)
             # "Mouse Pad" of "Mouse Pad, Qcute ...": what it is, so "the mouse pad"
             name = _with_pack(name, title, limit)
-            if generic and name.startswith(generic) or (
-                    not request.product.brand and name.lower() == _title_type(
-                        request.product).lower() and len(name.split()) >= 2 and all(
-                        w[1:].islower() for w in name.split())):
-                return as_common_noun(name)  # "Electric Stapler": its type alone (not TikTok)
+            if generic and name.startswith(generic) or _only_its_type(name, request.product):
+                return as_common_noun(name)
             kind = _title_type(request.product) if len(name.split()) == 1 else ""
             # "Kauma" of "Kauma - Vinyl Record Storage Box ...": the maker, and what it is
             if kind and kind.lower() not in name.lower() and len(name) + len(kind) < limit:
@@ -90,10 +87,20 @@ def _name(request: CopyRequest, limit: int) -> str:
     return ""
 
 
+def _only_its_type(name: str, product) -> bool:
+    """"Electric Stapler", "Portable Nebulizer Machine": what it is, no maker, in words
+    of two or more (not "TikTok"), so a sentence says "the ..."."""
+    words = name.split()
+    return not product.brand and len(words) >= 2 and all(
+        w[1:].islower() for w in words) and name.lower() == _title_type(product).lower()
+
+
 def _untagged(title: str) -> str:
     """The title without a tag before it ("[Old Version] TurboTax Business 2017") or a
     stock code after it ("... Beginners Bras TEENAGER-WHT-BLK")."""
     bare = _STOCK_CODE.sub("", re.sub(r"^\s*\[[^\]]*\]\s*", "", title)).strip()
+    # "VersionTECH. G2000 Gaming Headset": a maker's full stop would end the sentence
+    bare = re.sub(r"^([^\W\d_]{5,})\.(?=\s)", r"\1", bare) if _INNER_STOP.match(bare) else bare
     return bare or title.strip()
 
 
@@ -103,13 +110,20 @@ def _with_pack(name: str, title: str, limit: int) -> str:
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", name)}
     pack = next((phrase for form, _, phrase in counts(title) if form == "pack"
                  and phrase.lower() not in name.lower()
-                 and phrase.split()[0].lower() not in words), "")  # not "Set, Set Of 5"
+                 and phrase.split()[0].lower() not in words  # not "Set, Set Of 5"
+                 and not re.search(rf"\bwith {re.escape(phrase)} [A-Z][a-z]", title)), "")
+    # (not "Tool Set, 4PCS" of "... with 4PCS Spreader Plates": the plates are four)
     return f"{name}, {pack}" if pack and name and name != title and len(name) + len(
         pack) + 2 <= limit else name
 
 
 NAME_WORDS = 10  # a longer title is a list of search keywords, not what a person says
 _KEYWORD_LIST = re.compile(r"[|,\[]|\s[-–]\s|\w-\s|\s-\w|\s{3,}")
+# "Boys Black Printed WILL SS IP Round Neck T-shirt": a code of capitals inside the name
+_CODE_RUN = re.compile(r"(?<![\w.])(?:[A-Z]{1,4} ){2}[A-Z]{1,4}(?= [A-Z][a-z])")
+# "VersionTECH. G2000 Gaming Headset": a full stop inside splits the sentence there
+_INNER_STOP = re.compile(r"(?<![\w.])(?!(?:Assn|Corp|Bros|Intl|Dept|Mfg|Inc|Ltd)\.)"
+                         r"[^\W\d_]{5,}\.\s+\S")
 _STOCK_CODE = re.compile(r"\s[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){2,}$")  # "TEENAGER-WHT-BLK"
 _AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")  # "100", "18", not "FC5", "9A"
 
@@ -119,7 +133,14 @@ def _reads_as_name(title: str) -> bool:
     Pillows", "Sustain Pedal for Keyboards, black", fifteen words of search terms, nor
     numbers stacked up ("Paxcoo 100 Pcs 18 Inches Waxed Cotton Necklace Cord")."""
     return (len(title.split()) <= NAME_WORDS and not _KEYWORD_LIST.search(title)
-            and len(_AMOUNT.findall(title)) <= 1 and not says_twice(title))
+            and _plain(title))
+
+
+def _plain(name: str) -> bool:
+    """No numbers stacked up, no word said twice, no code of capitals, no full stop
+    inside."""
+    return (len(_AMOUNT.findall(name)) <= 1 and not says_twice(name)
+            and not _CODE_RUN.search(name) and not _INNER_STOP.search(name))
 
 
 def says_twice(name: str) -> bool:
@@ -143,16 +164,15 @@ def _short(request: CopyRequest) -> str:
     word, its type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
     product = request.product
     head = _noun_ended(_TITLE_BREAK.split(_untagged(product.title), maxsplit=1)[0].strip())
-    if head and len(head) <= SHORT_NAME_CHARS and len(_AMOUNT.findall(head)) <= 1 and (
-            not says_twice(head)) and head != maker_only(product):
+    if head and len(head) <= SHORT_NAME_CHARS and _plain(head) and head != maker_only(product):
         return head
     # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese");
     # a set's whole title ("... Top with Dhoti Pants & Ethnic Jacket"): each thing is sold
     phrase = _noun_ended(title_phrase(_untagged(product.title), joins=False))
     if set_partner(product.title):
         phrase = product.title if len(product.title) <= PHRASE_NAME_CHARS else ""
-    if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2 and len(
-            _AMOUNT.findall(phrase)) <= 1 and not says_twice(phrase):
+    if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2 and _plain(
+            phrase):
         return phrase
     words = head.split()
     brand = product.brand or ""
@@ -161,7 +181,8 @@ def _short(request: CopyRequest) -> str:
             r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", words[-1]) and words[-1].lower() in stated:
         return f"{brand} {words[-1]}"  # the type, as the shop's category names it
     kind = _title_type(product)  # "EthnoVogue Kurta Set" of a 13-word title
-    if kind and not product.title.lower().startswith(f"{brand} {kind}".lower()):
+    if kind and not product.title.lower().startswith(f"{brand} {kind}".lower()) and not (
+            re.search(r"\s(?:de|of|la|du)\s", kind)):  # "Eau de Toilette", not "Toilette"
         kind = kind.split()[-1]  # "Puma T-shirt", not "Puma City FC T-shirt" (Manchester ...)
     if kind and brand and product.title.lower().startswith(brand.lower()) and not re.search(
             r"(?:&|\band|\bby|\bof)$", brand.strip()):  # "Barbie by Many Frocks &": cut
@@ -178,6 +199,9 @@ def _title_type(product) -> str:
     stated = product.facts.get("type") or [v for n, v in title_facts(
         product.title, brand=product.brand) if n == "type"]
     kind = next((v for v in stated if v.lower() in product.title.lower()), "")
+    joined = re.search(rf"\b[^\W\d_]+ (?:de|du|of) {re.escape(kind)}\b", product.title) if (
+        kind) else None  # "Eau de Toilette", not "Toilette"
+    kind = joined.group(0) if joined else kind
     return kind if 1 <= len(kind.split()) <= 4 else ""
 
 
@@ -194,6 +218,8 @@ def _noun_ended(name: str) -> str:
     if lower.split()[-1].strip(".") in _COMPANY:
         return ""  # "Neater Pet Brands" of "Neater Pet Brands - Camping Style Pet Bowl"
     words = name.split()
+    if len(words) <= 2:
+        return name  # "Amazon Alexa" is its name, whatever a lower-case reading says
     if len(words) >= 3 and words[-1].isalpha() and words[-1].islower() and not words[
             -2][:1].isdigit() and all(  # "Vitamin C 1000 mg" keeps its unit
             w[:1].isupper() or not w[:1].isalpha() for w in words[:-1]):
@@ -228,7 +254,8 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
         if described and _NEEDS_A_NAME.search(template) or clause and re.search(
                 r"(?:Meet|hello to) \{name\}", template):
             continue
-        if chinese and len(product.title.strip()) < 2 and template.startswith("{name}"):
+        if chinese and len(product.title.strip()) < 2 and template.startswith(
+                ("{name}", "{short}")):
             continue  # "裙，适合你的选择": one character is no clause
         for with_price in (True, False):
             values = {"price": priced.format(price) if price and with_price else "",
@@ -239,6 +266,8 @@ def template_variants(request: CopyRequest, n: int | None = None) -> list[str]:
             before = values["name"].split(" for ", 1)[0]
             if values["price"] and " for " in values["name"] and len(before.split()) >= 2:
                 values["name"] = before  # not "Pedal for Portable Keyboards for $9.95"
+            if _NEEDS_A_NAME.search(template) and _only_its_type(values["name"], product):
+                values["name"] = as_common_noun(values["name"])
             if any(f"{{{k}}}" in template.lower() and not values[k] for k in ("name", "short")):
                 break  # no name of the product fits this template
             styled = f"{product.title} {product.brand or ''}"

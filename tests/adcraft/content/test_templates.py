@@ -114,6 +114,16 @@ def test_a_keyword_title_is_named_as_a_person_would(title, name, never):
     ("Reminisce    Print Magazine", None, "en-US", "Reminisce Reminisce"),
     ("MIAH Decor Set Of 5 Printed Handcrafted Kulladh Set", "MIAH Decor", "en-IN", "Set, Set"),
     ("a字半身裙", None, "zh-CN", "the"),
+    # a code of capitals, a full stop inside, a count of a part, a type cut after "de"
+    ("Pepe Jeans Boys Black Printed WILL SS IP Round Neck T-shirt", "Pepe Jeans", "en-IN",
+     "WILL SS IP"),
+    ("VersionTECH. G2000 Gaming Headset, Bass Surround Gaming Headphones with Noise "
+     "Cancelling Mic", None, "en-US", "VersionTECH. G2000"),
+    ("JoyFans Brake Caliper Compression Tool Set, Automotive Quad Disc Piston Press Tool, "
+     "Car Brake Pads Retractor Compressor with 4PCS Spreader Plates", None, "en-US", "4PCS"),
+    ("Marks & Spencers Women Nectar & Jasmine Eau de Toilette 100ml", "Marks & Spencer",
+     "en-IN", "Spencer Toilette"),
+    ("Amazon Alexa", None, "en-US", "Amazon."),
 ])
 def test_a_name_keeps_its_unit_and_loses_tags_codes_and_doubled_words(title, brand, locale,
                                                                        never):
@@ -124,6 +134,19 @@ def test_a_name_keeps_its_unit_and_loses_tags_codes_and_doubled_words(title, bra
     assert texts and not any(never in t for t in texts), texts
     if "mg" in title:
         assert any("1000 mg" in t for t in texts), texts
+
+
+def test_a_name_that_is_only_its_type_gets_an_article_and_one_character_no_subject():
+    nebulizer = ProductFacts(product_id="nb", price=19.99, currency="USD", title=(
+        "Portable Nebulizer Machine for Adults and Kids, Handheld Mesh Nebulizer for "
+        "Breathing Problems, Household Use/Travel Steam Inhaler Nebulizer"))
+    texts = [t for kind in CopyKind for t in template_variants(CopyRequest(
+        profile=ShopperProfile.cold("s"), product=nebulizer, kind=kind, locale="en-US"), n=3)]
+    assert texts and not any(f"{w} Portable" in t for t in texts for w in ("like", "Meet")), texts
+    trousers = ProductFacts(product_id="k", title="裤", facts={"类型": ["裤"]}, currency="CNY")
+    subjects = template_variants(CopyRequest(profile=ShopperProfile.cold("s"), product=trousers,
+                                             kind=CopyKind.email_subject, locale="zh-CN"), n=3)
+    assert "裤" not in subjects, subjects
 
 
 def test_a_title_that_opens_on_its_maker_is_not_named_by_the_maker_alone():
