@@ -212,9 +212,17 @@ def test_the_ranker_serves_the_index_alias_and_a_rollback(served):
 
 
 def _ranker_becomes(url: str, wanted: str, within_s: float = 60) -> bool:
+    """The Ranker answers with `wanted` within `within_s`. While a replica swaps its
+    index on a busy machine a request may be shed: a 503 with Retry-After, the service's
+    documented answer, is waited out; any other failure fails the test."""
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if _recommend(url, with_copy=False).json()["model_versions"]["ranker"] == wanted:
+        r = _recommend(url, with_copy=False)
+        if r.status_code == 503 and r.headers.get("Retry-After"):
+            time.sleep(float(r.headers["Retry-After"]))
+            continue
+        assert r.status_code == 200, (r.status_code, r.headers, r.text)
+        if r.json()["model_versions"]["ranker"] == wanted:
             return True
         time.sleep(1)
     return False

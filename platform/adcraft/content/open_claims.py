@@ -25,7 +25,7 @@ from adcraft.content.lexicon import (
 )
 from adcraft.content.names import maker_only, names_part_of_set
 from adcraft.content.numbers import wrong_counts, wrong_measures
-from adcraft.content.parts import bound_words
+from adcraft.content.parts import bound_words, one_colour
 from adcraft.content.reading import (
     NEGATORS,
     ProductText,
@@ -265,6 +265,16 @@ class OpenClaims:
                     held.may_be(noun, w) for w in other_spellings(word)):
                 out.append(Finding(self.name, "block", f"the data gives the {noun} as "
                                    f"{' or '.join(sorted(said))}, not {word}", word,
+                                   defect="unsupported_claim"))
+        # "a blue kurta ... pink trousers" where the data says "Pink ... kurta", "Blue ...
+        # trousers": a part's one colour, swapped (a set's "Pink and blue kurta" aside)
+        for noun, words in dict.fromkeys(one_colour(doc)):
+            given = {w for n, ws in held.coloured if n == noun for w in ws}
+            spelt = words | {v for w in words for v in other_spellings(w)}  # "multicolored"
+            if given and not spelt & given and not out:
+                word = " ".join(sorted(words))
+                out.append(Finding(self.name, "block", f"the data gives the {noun} as "
+                                   f"{' or '.join(sorted(given))}, not {word}", word,
                                    defect="unsupported_claim"))
         return out
 

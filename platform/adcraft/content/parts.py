@@ -76,3 +76,30 @@ def near_words(doc, reach: int = PART_REACH):
                 if after is not None and after.lower_ in kinds:
                     yield noun, after.lower_
                 break
+
+
+def one_colour(doc, reach: int = PART_REACH):
+    """(noun stem, its colour words) for each phrase that ends on a noun and gives it one
+    colour ("Pink straight calf length kurta": kurta, {pink}; "Navy Blue skirt": skirt,
+    {navy, blue}), not several joined ("Pink and blue printed kurta" is a set's)."""
+    from adcraft.data.title_facts import COLOUR_WORDS
+
+    colours = part_words() & COLOUR_WORDS
+    for token in doc:
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if token.pos_ not in {"NOUN", "PROPN"} or token.lower_ in part_words() or (
+                nxt is not None and (nxt.pos_ in {"NOUN", "PROPN"} or nxt.text == "-")):
+            continue
+        said, joined, i = [], False, token.i - 1
+        # (a catalogue's glued lines mislead the tagger: "Pink straight calf length kurta"
+        # reads "straight" as a preposition, so any word but a function word goes on)
+        while i >= 0 and token.i - i <= reach and (
+                doc[i].lower_ in _PHRASE_JOINS | part_words() or (
+                    doc[i].is_alpha and not doc[i].is_stop) or doc[i].pos_ == "NUM"):
+            if doc[i].lower_ in colours:
+                said.append(i)
+            elif said and doc[i].lower_ in _PHRASE_JOINS and doc[i].text != "-":
+                joined = True
+            i -= 1
+        if said and not joined and said[0] - said[-1] == len(said) - 1:
+            yield part_key(token.text), frozenset(doc[j].lower_ for j in said)

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from adcraft.content.lexicon import UNITS
-from adcraft.content.parts import bound_words, near_words
+from adcraft.content.parts import bound_words, near_words, one_colour
 from adcraft.content.request import ProductFacts
 
 _SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
@@ -190,6 +190,8 @@ class ProductText:
     # ("frame", "white"), ("drawer", "clear") of "White Frame with 6 Clear ... Drawer"
     bound: frozenset[tuple[str, str]] = frozenset()
     near: frozenset[tuple[str, str]] = frozenset()  # ... or says near that noun
+    # (noun stem, colour words) where a phrase gives that part one colour: "Pink ... kurta"
+    coloured: frozenset[tuple[str, frozenset[str]]] = frozenset()
 
     def bound_to(self, noun: str, kind: frozenset[str]) -> set[str]:
         """The colours (or materials: `kind`) the data gives the part `noun`."""
@@ -322,7 +324,8 @@ def _read(naming: str, rest: str, head: str) -> ProductText:
                         if any(c.isupper() for c in w[1:]) and not w.isupper()),
         units=units_in(_SPLIT_CAMEL.sub(" ", everything)),  # "50 mWarranty"
         bound=frozenset(pair for d in docs for pair in bound_words(d)),
-        near=frozenset(pair for d in docs for pair in near_words(d)))
+        near=frozenset(pair for d in docs for pair in near_words(d)),
+        coloured=frozenset(pair for d in docs for pair in one_colour(d)))
 
 
 def units_in(text: str) -> frozenset[str]:

@@ -70,8 +70,10 @@ def _name(request: CopyRequest, limit: int) -> str:
     title = _untagged(request.product.title)
     head = _noun_ended(_TITLE_BREAK.split(title, maxsplit=1)[0].strip())
     generic = generic_phrase(request.product)
-    for name in (title if _reads_as_name(title) else "",
-                 head if head != title and _reads_as_name(head) else "", _short(request)):
+    brand = request.product.brand or ""
+    for name in (title if _reads_as_name(title, brand) else "",
+                 head if head != title and _reads_as_name(head, brand) else "",
+                 _short(request)):
         if name and len(name) <= limit and name != maker_only(request.product):
             # (not "Meet TOCOL.": the maker, not what is sold)
             # "Mouse Pad" of "Mouse Pad, Qcute ...": what it is, so "the mouse pad"
@@ -128,18 +130,20 @@ _STOCK_CODE = re.compile(r"\s[A-Z0-9]{2,}(?:-[A-Z0-9]{2,}){2,}$")  # "TEENAGER-W
 _AMOUNT = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")  # "100", "18", not "FC5", "9A"
 
 
-def _reads_as_name(title: str) -> bool:
+def _reads_as_name(title: str, brand: str = "") -> bool:
     """Not "Reli. Vinyl Gloves | 200 Pack | S, M, L", "Toddler Pillow- 13X18 Baby
     Pillows", "Sustain Pedal for Keyboards, black", fifteen words of search terms, nor
     numbers stacked up ("Paxcoo 100 Pcs 18 Inches Waxed Cotton Necklace Cord")."""
     return (len(title.split()) <= NAME_WORDS and not _KEYWORD_LIST.search(title)
-            and _plain(title))
+            and _plain(title, brand))
 
 
-def _plain(name: str) -> bool:
+def _plain(name: str, brand: str = "") -> bool:
     """No numbers stacked up, no word said twice, no code of capitals, no full stop
     inside."""
-    return (len(_AMOUNT.findall(name)) <= 1 and not says_twice(name)
+    # the brand's own words may come again ("Pepe Jeans ... Stretchable Jeans")
+    body = name[len(brand):] if brand and name.lower().startswith(brand.lower()) else name
+    return (len(_AMOUNT.findall(name)) <= 1 and not says_twice(body)
             and not _CODE_RUN.search(name) and not _INNER_STOP.search(name))
 
 
@@ -164,7 +168,8 @@ def _short(request: CopyRequest) -> str:
     word, its type ("Stridewell Shoes", "WROGN T-shirt"); "" when neither can be said."""
     product = request.product
     head = _noun_ended(_TITLE_BREAK.split(_untagged(product.title), maxsplit=1)[0].strip())
-    if head and len(head) <= SHORT_NAME_CHARS and _plain(head) and head != maker_only(product):
+    if head and len(head) <= SHORT_NAME_CHARS and _plain(head, product.brand or "") and (
+            head != maker_only(product)):
         return head
     # up to "with", "for": "Waterpik ... Flosser" (not up to "and": "Macaroni and Cheese");
     # a set's whole title ("... Top with Dhoti Pants & Ethnic Jacket"): each thing is sold
@@ -172,7 +177,7 @@ def _short(request: CopyRequest) -> str:
     if set_partner(product.title):
         phrase = product.title if len(product.title) <= PHRASE_NAME_CHARS else ""
     if phrase and len(phrase) <= PHRASE_NAME_CHARS and len(phrase.split()) >= 2 and _plain(
-            phrase):
+            phrase, product.brand or ""):
         return phrase
     words = head.split()
     brand = product.brand or ""
@@ -186,8 +191,8 @@ def _short(request: CopyRequest) -> str:
         kind = kind.split()[-1]  # "Puma T-shirt", not "Puma City FC T-shirt" (Manchester ...)
     if kind and brand and product.title.lower().startswith(brand.lower()) and not re.search(
             r"(?:&|\band|\bby|\bof)$", brand.strip()):  # "Barbie by Many Frocks &": cut
-        named = f"{brand} {kind}"
-        return named if len(named) <= SHORT_NAME_CHARS else ""
+        named = f"{brand} {kind}"  # (not "Pepe Jeans Jeans": the brand says it already)
+        return named if len(named) <= SHORT_NAME_CHARS and not says_twice(named) else ""
     return ""
 
 

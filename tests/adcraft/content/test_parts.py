@@ -148,3 +148,24 @@ def test_names_keep_their_possessive_and_a_rare_plural_its_singular(gate):
     forever = ProductFacts(product_id="f", title="Daily Life Forever52 Women Red Lip Gloss",
                            brand="Daily Life Forever52", price=629.0, currency="INR")
     assert gate.judge("Red Forever52 lip gloss from Daily Life, ₹629.", forever).ok
+
+
+SET = ProductFacts(
+    product_id="tulsattva", title="Tulsattva Women Pink & Blue Printed Kurta with Trousers",
+    brand="Tulsattva", price=1257.0, currency="INR", description=(
+        "Pink and blue printed kurta with trousersPink straight calf length kurta, has a "
+        "mandarin collar, three-quarter sleevesBlue Solid trousers, has a drawstring closure"))
+
+
+def test_a_part_given_one_colour_keeps_it_a_set_of_two_colours_aside(gate):
+    from adcraft.content.parts import one_colour
+
+    assert ("kurta", frozenset({"pink"})) in set(one_colour(parse(
+        "Pink straight calf length kurta")))
+    assert not list(one_colour(parse("Pink and blue printed kurta")))
+    swapped = gate.judge("A calf-length blue kurta with a mandarin collar and solid pink "
+                         "trousers from Tulsattva.", SET)
+    assert not swapped.ok and any(f.defect == "unsupported_claim" for f in swapped.findings)
+    assert gate.judge("A calf-length pink kurta with a mandarin collar and solid blue "
+                      "trousers from Tulsattva.", SET).ok
+    assert gate.judge("A pink and blue printed kurta set from Tulsattva.", SET).ok
