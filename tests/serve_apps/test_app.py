@@ -184,13 +184,7 @@ def test_replicas_follow_a_moved_alias_without_being_told(served):
     settings = Settings(**overrides)
     # a forced registration moves champion, as a promotion from anywhere would
     version = register_conversion(settings, _tables(settings), rounds=10, force=True)
-    deadline, seen = time.monotonic() + 60, None
-    while time.monotonic() < deadline:
-        seen = _recommend(url, with_copy=False).json()["model_versions"]["conversion"]
-        if seen == f"adcraft-conversion/{version}":
-            break
-        time.sleep(1)
-    assert seen == f"adcraft-conversion/{version}"
+    assert _serves(url, "conversion", f"adcraft-conversion/{version}")
 
 
 def test_the_ranker_serves_the_index_alias_and_a_rollback(served):
@@ -206,15 +200,16 @@ def test_the_ranker_serves_the_index_alias_and_a_rollback(served):
         version, decision = register_index(registry, index, "synthetic",
                                            _tables(settings)["products"]["product_id"])
     assert decision.promote and version == first + 1
-    assert _ranker_becomes(url, f"{name}/{version}")
+    assert _serves(url, "ranker", f"{name}/{version}")
     promote(registry, name, version=first, force=True)  # roll back
-    assert _ranker_becomes(url, f"{name}/{first}")
+    assert _serves(url, "ranker", f"{name}/{first}")
 
 
-def _ranker_becomes(url: str, wanted: str, within_s: float = 60) -> bool:
-    """The Ranker answers with `wanted` within `within_s`. While a replica swaps its
-    index on a busy machine a request may be shed: a 503 with Retry-After, the service's
-    documented answer, is waited out; any other failure fails the test."""
+def _serves(url: str, component: str, wanted: str, within_s: float = 60) -> bool:
+    """`component` answers with the version `wanted` within `within_s`. While a replica
+    that follows its alias swaps a model on a busy machine a request may be shed: a 503
+    with Retry-After, the service's documented answer, is waited out; any other failure
+    fails the test."""
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         r = _recommend(url, with_copy=False)
@@ -222,7 +217,7 @@ def _ranker_becomes(url: str, wanted: str, within_s: float = 60) -> bool:
             time.sleep(float(r.headers["Retry-After"]))
             continue
         assert r.status_code == 200, (r.status_code, r.headers, r.text)
-        if r.json()["model_versions"]["ranker"] == wanted:
+        if r.json()["model_versions"][component] == wanted:
             return True
         time.sleep(1)
     return False
